@@ -1,0 +1,73 @@
+# Two commands for a newcomer (see README):
+#   make run    set up, train when the data changed, start the whole assistant
+#   make test   set up, train when the data changed, run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# `.python-version` (3.10) makes pyenv's `python` the right interpreter; Rasa 3.6 needs 3.8–3.10.
+PYTHON ?= python
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/assistant.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data rules -name '*.yml' 2>/dev/null)
+
+# Embedded defaults: SQLite tracker store, no external service. Override from the environment.
+export TRACKER_STORE_URL ?= sqlite:///var/db/trackers.db
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8000
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+# No telemetry nor error reports leave the machine (Rasa sends them by default).
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test install train validate unit conversations integration nlu-eval clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required (pyenv reads .python-version), found " + sys.version' 
+	@echo "==> Creating the virtual environment and installing dependencies (about 4 minutes the first time)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --progress-bar on pip
+	$(PY) -m pip install --progress-bar on -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+$(MODEL): $(VENV)/.installed $(TRAINING_FILES)
+	@echo "==> Training the model (the data changed)"
+	@mkdir -p models
+	$(RASA) train --data data rules --fixed-model-name assistant --out models
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@mkdir -p var/db var/log
+	@$(SHELL) scripts/run_all.sh
+
+validate: install
+	$(PY) scripts/validate_data.py
+
+unit: install
+	$(PY) -m pytest tests/unit -q
+
+conversations: $(MODEL)
+	$(RASA) test core --stories tests --model $(MODEL) --fail-on-prediction-errors --out var/results/core
+
+integration: $(MODEL)
+	$(PY) -m pytest tests/integration -q
+
+test: install
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory conversations
+	@$(MAKE) --no-print-directory integration
+
+# NLU evaluation: 5-fold cross-validation, per-intent F1, confused pairs, held-out accuracy.
+nlu-eval: $(MODEL)
+	$(PY) scripts/nlu_eval.py
+
+clean:
+	rm -rf models var reports results

@@ -1,0 +1,53 @@
+"""Answers a question on a right, or starts the eligibility check when the person asks for it."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_facts import FACT_SLOTS, is_button_payload
+from bot import parsing, topics
+from bot.answers import render_right_summary
+from bot.knowledge import get_right
+
+
+class ActionAnswerRight(Action):
+    def name(self) -> Text:
+        return "action_answer_right"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        right = topics.right_for_intent(intent) or next(
+            tracker.get_latest_entity_values("right"), None
+        ) or tracker.get_slot("right")
+        wants_check = intent == "check_eligibility" or parsing.wants_eligibility_check(text)
+
+        if right is None:
+            dispatcher.utter_message(response="utter_which_right")
+            return [SlotSet("eligibility_requested", False)]
+
+        if not wants_check:
+            dispatcher.utter_message(
+                text=render_right_summary(right),
+                buttons=[
+                    {"title": topics.CHECK_BUTTON_TITLE, "payload": topics.eligibility_payload(right)},
+                    topics.OTHER_TOPIC_BUTTON,
+                ],
+            )
+            return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
+
+        dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(right).label)
+        # Facts already given in the question ("900 € par mois, seule") are not asked again.
+        prefilled = {} if is_button_payload(text) else parsing.extract_situation(text)
+        return [
+            SlotSet("right", right),
+            SlotSet("requested_slot", None),
+            *[SlotSet(fact, value) for fact, value in prefilled.items() if fact in FACT_SLOTS],
+            SlotSet("eligibility_requested", True),
+        ]
