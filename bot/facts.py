@@ -112,6 +112,27 @@ def read_fact(fact: str, answer: Any) -> Parsed:
     raise KeyError(f"Unknown eligibility fact: {fact}")
 
 
+def is_read_value(fact: str, value: Any) -> bool:
+    """True when a slot holds an answer already read (typed), not raw text still to validate."""
+    if value is None:
+        return False
+    if fact in CHOICES:
+        return value in CHOICES[fact]
+    if fact in YES_NO_FACTS:
+        return isinstance(value, bool)
+    if fact == "death_date":
+        try:
+            date.fromisoformat(value)
+            return True
+        except (TypeError, ValueError):
+            return False
+    if fact == "household_ages":
+        return isinstance(value, list)
+    if fact == "territory":
+        return value in ("metropole", "outre_mer", "mayotte")
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def to_slot_value(value: Any) -> Any:
     """Slot-friendly form of a typed fact value."""
     if isinstance(value, date):
