@@ -7,9 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_facts import FACT_SLOTS, is_button_payload
-from bot import parsing, topics
+from actions.tracker_facts import is_button_payload
+from bot import eligibility, parsing, topics
 from bot.answers import render_right_summary
+from bot.facts import describe_facts, facts_in_sentence
 from bot.knowledge import get_right
 
 
@@ -44,10 +45,13 @@ class ActionAnswerRight(Action):
 
         dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(right).label)
         # Facts already given in the question ("900 € par mois, seule") are not asked again.
-        prefilled = {} if is_button_payload(text) else parsing.extract_situation(text)
+        prefilled = {} if is_button_payload(text) else facts_in_sentence(text, eligibility.FACTS[right])
+        noted = describe_facts(prefilled)
+        if noted:
+            dispatcher.utter_message(text=noted)
         return [
             SlotSet("right", right),
             SlotSet("requested_slot", None),
-            *[SlotSet(fact, value) for fact, value in prefilled.items() if fact in FACT_SLOTS],
+            *[SlotSet(fact, value) for fact, value in prefilled.items()],
             SlotSet("eligibility_requested", True),
         ]

@@ -8,9 +8,10 @@ button text and the usual ways of saying the same thing.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from bot import parsing
+from bot.formatting import eur, persons
 from bot.parsing import Parsed
 
 # Canonical value -> words people use for it (accent- and case-insensitive, see parse_choice).
@@ -86,6 +87,41 @@ READERS: Dict[str, Callable[[str], Parsed]] = {
 }
 
 
+# Facts that one clear word in a free sentence settles ("mon mari", "au chômage", "sans papiers").
+# Yes/no facts and dates are never read from a whole sentence: too easy to misread.
+# minimum_benefit comes from parsing.extract_situation, which understands "je ne touche pas le RSA".
+SENTENCE_FACTS = ("residence_status", "deceased_status", "asker_link")
+
+# How a read value is told back to the person ("J'ai noté : …").
+VALUE_WORDS: Dict[str, Dict[str, str]] = {
+    "minimum_benefit": {"rsa": "vous touchez le RSA", "aspa": "vous touchez l'ASPA", "none": "ni RSA ni ASPA"},
+    "territory": {"metropole": "en métropole", "outre_mer": "en outre-mer", "mayotte": "à Mayotte"},
+    "residence_status": {
+        "regular": "séjour régulier",
+        "irregular": "sans titre de séjour",
+        "asylum_seeker": "demande d'asile en cours",
+    },
+    "deceased_status": {
+        "salarie": "la personne décédée était salariée",
+        "chomeur_indemnise": "la personne décédée était au chômage indemnisé",
+        "chomage_termine_moins_12_mois": "son chômage avait pris fin depuis moins de 12 mois",
+        "pension_invalidite": "elle touchait une pension d'invalidité",
+        "rente_atmp_66": "elle touchait une rente d'accident du travail",
+        "maintien_droits": "elle était en maintien de droits",
+        "independant_actif": "elle était indépendante",
+        "independant_retraite": "elle était indépendante retraitée",
+        "retraite_salarie": "elle était salariée retraitée",
+        "autre": "autre situation",
+    },
+    "asker_link": {
+        "conjoint": "vous êtes son conjoint ou partenaire de PACS",
+        "enfant": "vous êtes son enfant",
+        "ascendant": "vous êtes son père ou sa mère",
+        "autre": "autre lien",
+    },
+}
+
+
 def known_facts() -> set:
     return set(READERS) | set(CHOICES) | YES_NO_FACTS
 
@@ -149,3 +185,33 @@ def to_fact_value(fact: str, slot_value: Any) -> Optional[Any]:
     if fact == "household_size" and isinstance(slot_value, float):
         return int(slot_value)
     return slot_value
+
+
+def facts_in_sentence(text: str, wanted: List[str]) -> Dict[str, Any]:
+    """Facts among `wanted` that a free sentence already gives, so the form does not ask them."""
+    found = {fact: value for fact, value in parsing.extract_situation(text).items() if fact in wanted}
+    for fact in SENTENCE_FACTS:
+        if fact in wanted and fact not in found:
+            parsed = parsing.parse_choice(text, CHOICES[fact])
+            if parsed.ok and parsed.interpretation is None:  # exact words only, no typo guess
+                found[fact] = parsed.value
+    return found
+
+
+def describe_fact(fact: str, value: Any) -> str:
+    """Plain French for one read fact, to tell the person what was understood."""
+    if fact in VALUE_WORDS:
+        return VALUE_WORDS[fact].get(value, str(value))
+    if fact == "household_size":
+        return f"{persons(value)} dans le foyer"
+    if fact == "annual_resources":
+        return f"{eur(value)} de ressources sur 12 mois"
+    if fact == "age":
+        return f"{value} ans"
+    return str(value)
+
+
+def describe_facts(facts: Dict[str, Any]) -> Optional[str]:
+    if not facts:
+        return None
+    return "J'ai noté : " + " ; ".join(describe_fact(f, v) for f, v in facts.items()) + "."

@@ -25,6 +25,8 @@ import dateparser.date
 from stdnum.fr import nir as stdnum_nir
 from text_to_num import alpha2digit
 
+from bot.formatting import eur
+
 T = TypeVar("T")
 
 # Form answers are short; anything longer is almost certainly a paste or noise,
@@ -144,15 +146,6 @@ def _prepare(text: object, limit: int = MAX_ANSWER_CHARS) -> Tuple[str, Optional
     if len(cleaned) > limit:
         return cleaned, TOO_LONG_ERROR
     return cleaned, None
-
-
-def _format_euros(amount: float) -> str:
-    """French formatting: 10 800 € or 1 500,50 €."""
-    if float(amount).is_integer():
-        body = f"{int(amount):,}".replace(",", " ")
-    else:
-        body = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{body} €"
 
 
 _MONTH_NAMES = (
@@ -328,15 +321,15 @@ def _annualise(amount: float, period: Optional[str]) -> Tuple[float, Optional[st
     if period is None:
         period = "month" if amount <= MONTHLY_GUESS_LIMIT else "year"
         if period == "year" and amount:
-            return amount, f"J'ai compris {_format_euros(amount)} sur l'année."
+            return amount, f"J'ai compris {eur(amount)} sur l'année."
     annual = round(amount * _PERIOD_FACTOR[period], 2)
     if period == "year" or amount == 0:
         return annual, None
     unit = "par mois" if period == "month" else "par semaine"
     months = "12 mois" if period == "month" else "52 semaines"
     return annual, (
-        f"J'ai compris {_format_euros(amount)} {unit}, "
-        f"soit {_format_euros(annual)} sur {months}."
+        f"J'ai compris {eur(amount)} {unit}, "
+        f"soit {eur(annual)} sur {months}."
     )
 
 

@@ -15,7 +15,8 @@ RIGHT_BY_INTENT: Dict[str, str] = {
     "ask_invalidite": "invalidite",
 }
 
-# Topics offered when the assistant is not sure what was meant (two-stage fallback).
+# Topics offered when the assistant is not sure what was meant (two-stage fallback): only real
+# topics, never small talk, and "all topics" so that a person always has a way on.
 INTENT_LABELS: Dict[str, str] = {
     "ask_puma": "Être couvert par l’Assurance Maladie (PUMa)",
     "ask_c2s": "Complémentaire santé solidaire (C2S)",
@@ -25,9 +26,6 @@ INTENT_LABELS: Dict[str, str] = {
     "ask_invalidite": "Pension d’invalidité",
     "check_eligibility": "Vérifier mes droits",
     "help": "Voir tous les sujets",
-    "bot_challenge": "Savoir à qui je parle",
-    "greet": "Dire bonjour",
-    "goodbye": "Terminer",
 }
 
 CHECK_BUTTON_TITLE = "Vérifier si j’y ai droit"
@@ -46,11 +44,13 @@ def right_for_intent(intent: Optional[str]) -> Optional[str]:
 
 def likely_topics(intent_ranking: List[dict], limit: int = 3) -> List[dict]:
     """Buttons for the most likely topics of an unclear message, best first."""
-    buttons = []
+    buttons: List[dict] = []
     for ranked in intent_ranking:
         name = ranked.get("name")
         if name in INTENT_LABELS and all(b["payload"] != f"/{name}" for b in buttons):
             buttons.append({"title": INTENT_LABELS[name], "payload": f"/{name}"})
         if len(buttons) == limit:
             break
+    if all(b["payload"] != "/help" for b in buttons):
+        buttons.append({"title": INTENT_LABELS["help"], "payload": "/help"})
     return buttons

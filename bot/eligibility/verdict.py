@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from bot.formatting import eur, fr_date, persons  # noqa: F401 (re-exported for the modules)
 from bot.knowledge import get_right
 from bot.knowledge.schema import Dated, RightCard, Source
 
@@ -126,24 +127,6 @@ def line_for(lines, source_id: str, contains: str = "") -> str:
 
 
 # --- French formatting ------------------------------------------------------------------------
-
-
-def eur(amount: float) -> str:
-    """10339 -> '10 339 €'; 1177.5 -> '1 177,50 €'."""
-    cents = round(amount * 100)
-    units, rest = divmod(abs(cents), 100)
-    text = f"{units:,}".replace(",", " ")
-    if rest:
-        text += f",{rest:02d}"
-    return ("-" if cents < 0 else "") + text + " €"
-
-
-def fr_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def persons(n: int) -> str:
-    return f"{n} personne" if n == 1 else f"{n} personnes"
 
 
 TERRITORY_LABELS = {"metropole": "en métropole", "outre_mer": "en outre-mer", "mayotte": "à Mayotte"}

@@ -29,8 +29,8 @@ def test_the_done_when_question_gets_a_sourced_indicative_c2s_verdict(conversati
     first = conversation.say_text(
         "j'ai 900 euros par mois, seule, ai-je droit à la complémentaire gratuite ?"
     )
-    # Income and household size were in the sentence: they are not asked again.
-    assert "ressources" not in first.lower() or "RSA" in first
+    # Income and household size were in the sentence: they are told back, not asked again.
+    assert "J'ai noté : 10 800 € de ressources sur 12 mois ; 1 personne dans le foyer." in first
     assert "RSA" in first
     assert "métropole" in conversation.say_text("non").lower()
     ages_question = conversation.say_text("en métropole")
@@ -80,9 +80,36 @@ def test_stop_ends_the_form_and_offers_to_resume(conversation):
     ["", "   ", "😀😀😀", "a" * 5000, "<script>alert(1)</script>", "'; DROP TABLE events; --"],
 )
 def test_odd_messages_get_an_answer_and_break_nothing(conversation, message):
-    conversation.say(message)
+    assert conversation.say_text(message).strip()
     answer = conversation.say_text("bonjour")
     assert "Bonjour" in answer
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀"])
+def test_a_message_without_words_asks_for_words(conversation, message):
+    assert "Je n’ai pas reçu de mots" in conversation.say_text(message)
+
+
+def test_an_emoji_in_the_middle_of_the_form_gets_the_question_again(conversation):
+    conversation.say_text("ai-je droit à la c2s ?")
+    assert "RSA" in conversation.say_text("👍")
+
+
+def test_a_nir_typed_in_the_form_is_refused_and_explained(conversation):
+    number = 1841275123456
+    nir = f"{number}{97 - number % 97:02d}"
+    conversation.say_text("est-ce que j'ai droit à la complémentaire santé solidaire ?")
+    answer = conversation.say_text(nir)
+    assert "numéro de sécurité sociale" in answer
+    assert "RSA" in answer  # the question is asked again
+
+
+def test_a_death_story_is_read_and_only_the_missing_facts_are_asked(conversation):
+    first = conversation.say_text(
+        "mon mari est décédé, il était au chômage, est-ce que j'ai droit à quelque chose ?"
+    )
+    assert "au chômage indemnisé" in first and "conjoint" in first
+    assert "date" in first  # the death date is the first fact still missing
 
 
 def test_out_of_scope_gets_a_polite_answer_and_the_menu(conversation):

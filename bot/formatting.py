@@ -1,0 +1,22 @@
+"""French formatting of amounts, dates and counts, shared by every answer."""
+from __future__ import annotations
+
+from datetime import date
+
+
+def eur(amount: float) -> str:
+    """10339 -> '10 339 €'; 1177.5 -> '1 177,50 €'."""
+    cents = round(amount * 100)
+    units, rest = divmod(abs(cents), 100)
+    text = f"{units:,}".replace(",", " ")
+    if rest:
+        text += f",{rest:02d}"
+    return ("-" if cents < 0 else "") + text + " €"
+
+
+def fr_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def persons(n: int) -> str:
+    return f"{n} personne" if n == 1 else f"{n} personnes"
