@@ -9,15 +9,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.digressions import answer_digression
 from actions.tracker_facts import FACT_SLOTS, situation_from
 from bot import eligibility, topics
-from bot.answers import render_right_summary, render_verdict
+from bot.answers import render_verdict
 from bot.facts import read_fact, to_slot_value
 from bot.knowledge import get_right
-
-# A question asked in the middle of the form is answered, then the form asks again.
-DIGRESSION_CONFIDENCE = 0.6
-
 
 class ValidateEligibilityForm(FormValidationAction):
     def name(self) -> Text:
@@ -54,7 +51,7 @@ class ValidateEligibilityForm(FormValidationAction):
                     dispatcher.utter_message(text=parsed.interpretation)
                 continue
             updates[slot] = None
-            if not _answer_digression(dispatcher, tracker):
+            if not answer_digression(dispatcher, tracker):
                 dispatcher.utter_message(text=parsed.error)
         if switched_right:
             dispatcher.utter_message(
@@ -64,22 +61,16 @@ class ValidateEligibilityForm(FormValidationAction):
         return [SlotSet(slot, value) for slot, value in updates.items()]
 
 
-def _answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Answers a question asked instead of an answer; True when it did."""
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    if (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
-        return False
-    right = topics.right_for_intent(intent.get("name"))
-    if right is not None:
-        dispatcher.utter_message(text=render_right_summary(right))
-    elif intent.get("name") == "help":
-        dispatcher.utter_message(response="utter_menu")
-    elif intent.get("name") in ("bot_challenge", "out_of_scope"):
-        dispatcher.utter_message(response=f"utter_{'iamabot' if intent['name'] == 'bot_challenge' else 'out_of_scope'}")
-    else:
-        return False
-    dispatcher.utter_message(response="utter_back_to_questions")
-    return True
+def utter_verdict(dispatcher: CollectingDispatcher, right: str, situation: Dict[Text, Any]) -> None:
+    verdict = eligibility.assess(right, situation)
+    dispatcher.utter_message(
+        text=render_verdict(verdict),
+        buttons=[{"title": "En savoir plus", "payload": f"/ask_{right}"}, topics.OTHER_TOPIC_BUTTON],
+    )
+
+
+# Each check starts afresh: the answers are personal and not kept once used.
+CLEARED_FACTS = [SlotSet(fact, None) for fact in FACT_SLOTS]
 
 
 class ActionEligibilityVerdict(Action):
@@ -91,16 +82,8 @@ class ActionEligibilityVerdict(Action):
     ) -> List[EventType]:
         right: Optional[str] = tracker.get_slot("right")
         if right in eligibility.RIGHTS:
-            verdict = eligibility.assess(right, situation_from(tracker))
-            dispatcher.utter_message(
-                text=render_verdict(verdict),
-                buttons=[
-                    {"title": "En savoir plus", "payload": f"/ask_{right}"},
-                    topics.OTHER_TOPIC_BUTTON,
-                ],
-            )
-        # Each check starts afresh: the answers are personal and not kept once used.
-        return [SlotSet(fact, None) for fact in FACT_SLOTS] + [SlotSet("eligibility_requested", False)]
+            utter_verdict(dispatcher, right, situation_from(tracker))
+        return CLEARED_FACTS + [SlotSet("eligibility_requested", False)]
 
 
 class ActionStopForm(Action):

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.eligibility_form import utter_verdict
 from actions.tracker_facts import is_button_payload
 from bot import eligibility, parsing, topics
 from bot.answers import render_right_summary
@@ -49,6 +50,10 @@ class ActionAnswerRight(Action):
         noted = describe_facts(prefilled)
         if noted:
             dispatcher.utter_message(text=noted)
+        if not eligibility.needed_facts(right, prefilled):
+            # The sentence said everything that matters ("je touche le RSA, ai-je droit à la C2S ?").
+            utter_verdict(dispatcher, right, prefilled)
+            return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
         return [
             SlotSet("right", right),
             SlotSet("requested_slot", None),

@@ -998,3 +998,12 @@ def extract_situation(text: str) -> dict:
     if age is not None:
         facts["age"] = age
     return facts
+
+
+def keyword_text(text: object, numbers_as_digits: bool = False) -> str:
+    """Public form of the matching text other modules use: cleaned, lower case, no accents,
+    letters and digits only ("Ma fille de dix-huit mois !" -> "ma fille de 18 mois")."""
+    cleaned = _clean(text)
+    if numbers_as_digits:
+        cleaned = _digits(cleaned, threshold=0)
+    return _words(cleaned)

@@ -25,10 +25,12 @@ INTENT_LABELS: Dict[str, str] = {
     "ask_capital_deces": "Capital décès",
     "ask_invalidite": "Pension d’invalidité",
     "check_eligibility": "Vérifier mes droits",
+    "ask_prevention": "Prévention selon l’âge (dépistages, vaccins, M’T dents)",
     "help": "Voir tous les sujets",
 }
 
 CHECK_BUTTON_TITLE = "Vérifier si j’y ai droit"
+PREVENTION_FOR_ME_BUTTON = {"title": "Ce qui me concerne selon mon âge", "payload": "/ask_prevention"}
 OTHER_TOPIC_BUTTON = {"title": "Autre sujet", "payload": "/help"}
 SOMETHING_ELSE_BUTTON = {"title": "Autre chose", "payload": "/deny"}
 

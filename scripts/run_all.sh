@@ -16,7 +16,7 @@ pids+=($!)
 echo "==> Starting the Rasa server on port ${RASA_PORT} (loading the model takes about 20 s)"
 "$VENV_BIN/rasa" run --model models/assistant.tar.gz --port "${RASA_PORT}" \
   --credentials credentials.yml --endpoints endpoints.yml \
-  --cors "http://localhost:${WEB_PORT}" --cors "http://127.0.0.1:${WEB_PORT}" \
+  --cors "http://localhost:${WEB_PORT}" "http://127.0.0.1:${WEB_PORT}" \
   >var/log/rasa.log 2>&1 &
 pids+=($!)
 

@@ -1,0 +1,81 @@
+"""The right contact for a need and a place, in the assuré's or the partner's view.
+
+The need and the place are remembered for the conversation, so "et je suis à Brest" said later
+completes the previous question.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_facts import is_button_payload
+from bot import topics
+from bot.contacts import NEEDS, Place, contacts_for, find_need, is_partner_message, render_contacts, resolve_place
+
+
+def place_to_slot(place: Place) -> Dict[str, Any]:
+    return {**asdict(replace(place, candidates=())), "possible_cpams": list(place.possible_cpams)}
+
+
+def place_from_slot(value: Optional[Dict[str, Any]]) -> Optional[Place]:
+    if not value:
+        return None
+    return Place(**{**value, "possible_cpams": tuple(value.get("possible_cpams") or ()), "candidates": ()})
+
+
+def need_buttons() -> List[Dict[str, str]]:
+    return [
+        {"title": need.label[0].upper() + need.label[1:], "payload": '/ask_contact{"contact_need":"%s"}' % need.id}
+        for need in NEEDS
+    ]
+
+
+def place_buttons(place: Place) -> List[Dict[str, str]]:
+    """One button per commune of the same name; the département code settles it."""
+    return [
+        {"title": f"{c.commune} ({c.departement_name}, {c.departement})", "payload": f"{c.commune} {c.departement}"}
+        for c in place.candidates
+    ]
+
+
+class ActionAnswerContact(Action):
+    def name(self) -> Text:
+        return "action_answer_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = "" if is_button_payload(message.get("text") or "") else message.get("text") or ""
+        partner = bool(tracker.get_slot("partner_mode")) or intent == "declare_partner" or is_partner_message(text)
+        need = next(tracker.get_latest_entity_values("contact_need"), None) or find_need(text) or tracker.get_slot("contact_need")
+        said_place = resolve_place(text) if text else None
+        events: List[EventType] = [SlotSet("partner_mode", partner)]
+
+        if said_place is not None and said_place.needs_question:
+            dispatcher.utter_message(text=said_place.understood + " Laquelle ?", buttons=place_buttons(said_place))
+            return events + [SlotSet("contact_need", need)]
+        place = said_place or place_from_slot(tracker.get_slot("contact_place"))
+        if said_place is not None:
+            events.append(SlotSet("contact_place", place_to_slot(said_place)))
+
+        if need is None:
+            if intent == "inform" and said_place is None:
+                dispatcher.utter_message(response="utter_no_question_pending")
+                return events
+            if intent == "declare_partner":
+                dispatcher.utter_message(response="utter_partner_welcome")
+            elif said_place is not None:
+                dispatcher.utter_message(text=said_place.understood)
+            dispatcher.utter_message(response="utter_which_need", buttons=need_buttons())
+            return events
+
+        dispatcher.utter_message(text=render_contacts(contacts_for(need, place, partner=partner)), buttons=[topics.OTHER_TOPIC_BUTTON])
+        if place is None:
+            dispatcher.utter_message(response="utter_ask_place_for_contacts")
+        return events + [SlotSet("contact_need", need)]

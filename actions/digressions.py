@@ -1,0 +1,46 @@
+"""A question asked instead of an answer, in the middle of a form: answer it, then the form asks
+its question again. Shared by every form's validator."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import topics
+from bot.parsing import looks_like_nir
+from bot.answers import render_right_summary
+from bot.contacts import contacts_from_text, render_contacts
+from bot.prevention import direct_answer, find_offer
+
+# Below this NLU confidence an unreadable answer is treated as a bad answer, not a question.
+DIGRESSION_CONFIDENCE = 0.6
+SMALL_TALK_RESPONSES = {
+    "help": "utter_menu",
+    "bot_challenge": "utter_iamabot",
+    "out_of_scope": "utter_out_of_scope",
+}
+
+
+def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answers a question asked instead of an answer; True when it did."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    name = intent.get("name")
+    if (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
+        return False
+    if looks_like_nir(message.get("text") or ""):
+        return False  # a NIR is refused and explained, never taken for a question
+    right = topics.right_for_intent(name)
+    offer = find_offer(message.get("text") or "") if name == "ask_prevention" else None
+    if right is not None:
+        dispatcher.utter_message(text=render_right_summary(right))
+    elif offer is not None:
+        dispatcher.utter_message(text=direct_answer(offer))
+    elif name == "ask_contact":
+        contact = contacts_from_text(message.get("text") or "", partner=bool(tracker.get_slot("partner_mode")))
+        dispatcher.utter_message(text=render_contacts(contact))
+    elif name in SMALL_TALK_RESPONSES:
+        dispatcher.utter_message(response=SMALL_TALK_RESPONSES[name])
+    else:
+        return False
+    dispatcher.utter_message(response="utter_back_to_questions")
+    return True

@@ -1,0 +1,111 @@
+"""Prevention by age: a direct answer on one offer, or the offers for one person, asking only
+what changes the answer (bot.prevention_intake.slots_to_ask)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.digressions import answer_digression
+from actions.tracker_facts import is_button_payload
+from bot import topics
+from bot.prevention import direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
+from bot.prevention_intake import (
+    FORM_SLOTS,
+    is_read,
+    person_from,
+    read_answer,
+    read_values,
+    slots_from_sentence,
+    slots_to_ask,
+)
+
+
+def form_values(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+
+
+def link_buttons(links: List[Dict[str, str]]) -> List[Dict[str, str]]:
+    """Next-step links as web buttons (the widget opens them; they send no message)."""
+    return [{"type": "web_url", "title": link["title"], "url": link["url"]} for link in links]
+
+
+def utter_offers(dispatcher: CollectingDispatcher, values: Dict[str, Any]) -> None:
+    person = person_from(values)
+    answer = offers_for(person)
+    dispatcher.utter_message(
+        text=render_prevention(answer, person),
+        buttons=link_buttons(next_step_buttons(answer)) + [topics.OTHER_TOPIC_BUTTON],
+    )
+
+
+CLEARED = [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionAnswerPrevention(Action):
+    def name(self) -> Text:
+        return "action_answer_prevention"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        said = {} if is_button_payload(text) else slots_from_sentence(text)
+        offer = find_offer(text)
+        if "prevention_age_years" not in said and offer is not None:
+            dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
+            return [SlotSet("prevention_requested", False)]
+        values = {**dict.fromkeys(FORM_SLOTS), **said}
+        if not slots_to_ask(values):
+            utter_offers(dispatcher, values)
+            return CLEARED + [SlotSet("prevention_requested", False)]
+        return [SlotSet("requested_slot", None)] + [
+            SlotSet(slot, value) for slot, value in values.items()
+        ] + [SlotSet("prevention_requested", True)]
+
+
+class ValidatePreventionForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_prevention_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        return slots_to_ask(read_values(form_values(tracker)))
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        updates: Dict[Text, Any] = {}
+        for slot, value in tracker.slots_to_validate().items():
+            if slot not in FORM_SLOTS or slot == "prevention_for_whom" or is_read(slot, value) or value is None:
+                continue
+            parsed = read_answer(slot, value)
+            if parsed.ok:
+                updates.update(parsed.value)
+                if parsed.interpretation:
+                    dispatcher.utter_message(text=parsed.interpretation)
+                continue
+            updates[slot] = None
+            if not answer_digression(dispatcher, tracker):
+                dispatcher.utter_message(text=parsed.error)
+        tracker.slots.update(updates)
+        return [SlotSet(slot, value) for slot, value in updates.items()]
+
+
+class ActionPreventionOffers(Action):
+    def name(self) -> Text:
+        return "action_prevention_offers"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        utter_offers(dispatcher, form_values(tracker))
+        return CLEARED + [SlotSet("prevention_requested", False)]

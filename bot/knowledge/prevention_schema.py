@@ -1,0 +1,334 @@
+"""Pydantic (1.10) models for the prevention calendar, bot/knowledge/prevention.yml.
+
+Each offer (a screening, a vaccine, an exam...) lists who it is for (`who`: one entry per group of
+people, e.g. "65 years and over", "pregnant women", "people at risk"), its rhythm (text for people,
+machine fields for the code), its coverage, how to get it, an official link and its sources. Every
+text line names a `source_id`; the calendar's root validator checks that each one exists in the
+top-level `sources` (the same `Source` model as the rights cards).
+
+Ages are inclusive and in whole years (`min_age`, `max_age`) or, for infants, in months
+(`min_age_months`, `max_age_months`); a bound may mix both (12 months to 17 years).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Dict, List, Literal, Optional
+
+from pydantic import root_validator, validator
+
+from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids
+
+Sex = Literal["any", "female", "male"]
+Pregnancy = Literal["any", "required"]
+
+MAX_AGE_YEARS = 120  # windows repeating "every N years" are expanded up to this age
+
+
+def _nonblank(v: Optional[str]) -> Optional[str]:
+    if v is None:
+        return v
+    if not v.strip():
+        raise ValueError("empty text")
+    return " ".join(v.split())
+
+
+class Fact(Line):
+    """A sourced line of text; `to_check` flags a fact the bot must present as "à vérifier"."""
+
+    to_check: bool = False
+
+
+class AgeWindow(StrictModel):
+    """An age or an age range (inclusive, years) at which something is due: 25, or 11 to 13."""
+
+    min_age: int
+    max_age: Optional[int] = None  # None: the single age min_age
+    label: Optional[str] = None  # what is due then, if it differs from the offer's label
+
+    @validator("min_age")
+    def _positive(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("age must be 0 or more")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _ordered(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values.get("max_age") is not None and values["max_age"] < values["min_age"]:
+            raise ValueError("max_age is below min_age")
+        return values
+
+    @property
+    def upper(self) -> int:
+        return self.min_age if self.max_age is None else self.max_age
+
+    def contains(self, years: int) -> bool:
+        return self.min_age <= years <= self.upper
+
+
+class Dose(StrictModel):
+    """Doses of one vaccine at given ages in months (infant schedule)."""
+
+    vaccine: str
+    at_months: List[int]
+    valid_from: Optional[date] = None
+    source_id: str
+
+    @validator("at_months")
+    def _sorted(cls, v: List[int]) -> List[int]:
+        if not v or v != sorted(set(v)) or v[0] < 0:
+            raise ValueError("at_months must be increasing ages in months")
+        return v
+
+
+class Campaign(StrictModel):
+    """A dated campaign (the flu season): the latest known dates."""
+
+    season: str
+    start: date
+    end: date
+    source_id: str
+
+    @root_validator(skip_on_failure=True)
+    def _ordered(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values["end"] < values["start"]:
+            raise ValueError("campaign end is before its start")
+        return values
+
+
+class Rhythm(StrictModel):
+    """When the offer is due. `text` is shown; the other fields drive the code.
+
+    - `every_years`: repeats over the whole age range (screenings);
+    - `at_ages`: due only inside these windows (boosters, one bilan per age band), then
+      `then_every_years` after the last window (75, 85... for the DTP booster).
+    """
+
+    text: str
+    source_id: str
+    to_check: bool = False
+    every_years: Optional[int] = None
+    at_ages: List[AgeWindow] = []
+    then_every_years: Optional[int] = None
+    dose_count: Optional[int] = None
+    count: Optional[int] = None  # number of exams over the age range
+    doses: List[Dose] = []
+    campaign: Optional[Campaign] = None
+
+    _text = validator("text", allow_reuse=True)(_nonblank)
+
+    @validator("at_ages", pre=True)
+    def _windows(cls, v: Any) -> Any:
+        """Accepts `25`, `[11, 13]` or a mapping for each window."""
+        out = []
+        for item in v or []:
+            if isinstance(item, int):
+                out.append({"min_age": item})
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                out.append({"min_age": item[0], "max_age": item[1]})
+            else:
+                out.append(item)
+        return out
+
+    @validator("every_years", "then_every_years", "dose_count", "count")
+    def _positive(cls, v: Optional[int]) -> Optional[int]:
+        if v is not None and v < 1:
+            raise ValueError("must be 1 or more")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _consistent(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        windows: List[AgeWindow] = values.get("at_ages") or []
+        if values.get("every_years") and windows:
+            raise ValueError("give either every_years or at_ages, not both")
+        if values.get("then_every_years") and not windows:
+            raise ValueError("then_every_years needs at_ages")
+        for a, b in zip(windows, windows[1:]):
+            if b.min_age <= a.upper:
+                raise ValueError("at_ages windows must be increasing and must not overlap")
+        return values
+
+    def windows(self, up_to: int = MAX_AGE_YEARS) -> List[AgeWindow]:
+        """The windows, with the "then every N years" ones expanded up to `up_to`."""
+        out = list(self.at_ages)
+        if self.then_every_years and out:
+            age = out[-1].upper + self.then_every_years
+            while age <= up_to:
+                out.append(AgeWindow(min_age=age))
+                age += self.then_every_years
+        return out
+
+
+class Who(StrictModel):
+    """One group of people the offer is for. All given conditions must hold."""
+
+    label: Optional[str] = None  # "Rattrapage", "Pendant la grossesse", "Personnes à risque"
+    min_age: Optional[int] = None
+    max_age: Optional[int] = None
+    min_age_months: Optional[int] = None
+    max_age_months: Optional[int] = None
+    sex: Sex = "any"
+    pregnancy: Pregnancy = "any"
+    pregnancy_window: Optional[str] = None
+    risk_group: Optional[str] = None  # applies only to people in this group (chronic illness...)
+    valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
+    rhythm: Optional[Rhythm] = None  # overrides the offer's rhythm for this group
+    source_id: str
+
+    _texts = validator("label", "pregnancy_window", "risk_group", allow_reuse=True)(_nonblank)
+
+    @validator("min_age", "max_age", "min_age_months", "max_age_months")
+    def _not_negative(cls, v: Optional[int]) -> Optional[int]:
+        if v is not None and v < 0:
+            raise ValueError("age must be 0 or more")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _consistent(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        for bound in ("min", "max"):
+            if values.get(f"{bound}_age") is not None and values.get(f"{bound}_age_months") is not None:
+                raise ValueError(f"give {bound}_age or {bound}_age_months, not both")
+        low = _as_months(values.get("min_age"), values.get("min_age_months"), upper=False)
+        high = _as_months(values.get("max_age"), values.get("max_age_months"), upper=True)
+        if low is not None and high is not None and high < low:
+            raise ValueError("the maximum age is below the minimum age")
+        if values["pregnancy"] == "required":
+            if values["sex"] == "male":
+                raise ValueError("pregnancy: required needs sex female (or any)")
+            values["sex"] = "female"
+        elif values.get("pregnancy_window"):
+            raise ValueError("pregnancy_window needs pregnancy: required")
+        start, end = values.get("valid_from"), values.get("valid_to")
+        if start and end and end < start:
+            raise ValueError("valid_to is before valid_from")
+        return values
+
+    @property
+    def min_months(self) -> int:
+        return _as_months(self.min_age, self.min_age_months, upper=False) or 0
+
+    @property
+    def max_months(self) -> Optional[int]:
+        """Last month of age covered (74 years -> 74*12 + 11), None without upper bound."""
+        return _as_months(self.max_age, self.max_age_months, upper=True)
+
+    def valid_on(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+
+def _as_months(years: Optional[int], months: Optional[int], upper: bool) -> Optional[int]:
+    if months is not None:
+        return months
+    if years is None:
+        return None
+    return years * 12 + (11 if upper else 0)
+
+
+class Offer(StrictModel):
+    id: str
+    label: str  # short French label, used in lists and in "à 50 ans : <label>"
+    keywords: List[str]  # words of a question that point to this offer (accents/case ignored)
+    weak_keywords: List[str] = []  # generic words, used only when no offer has a specific match
+    who: List[Who]
+    rhythm: Optional[Rhythm] = None  # default for the `who` groups without their own
+    coverage: List[Fact] = []
+    how: List[Fact] = []
+    notes: List[Fact] = []
+    next_step_link: Optional[Link] = None
+    source_ids: List[str]  # the offer's sources, main one first
+    proper_name: bool = False  # the label is a name ("Mon bilan prévention"): never lower-cased
+    in_calendar: bool = True  # False: answered on direct questions only (no age bound sourced)
+    to_check: bool = False  # the whole offer comes from an old text: always "à vérifier"
+
+    _label = validator("label", allow_reuse=True)(_nonblank)
+
+    @validator("id")
+    def _snake(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", v):
+            raise ValueError("id must be snake_case")
+        return v
+
+    @validator("keywords", "who", "source_ids")
+    def _not_empty(cls, v: list) -> list:
+        if not v:
+            raise ValueError("must list at least one item")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _every_group_has_a_rhythm(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values.get("rhythm") is None:
+            missing = [str(i) for i, w in enumerate(values["who"]) if w.rhythm is None]
+            if missing:
+                raise ValueError(f"who[{', '.join(missing)}]: no rhythm (give one on the offer or on the group)")
+        return values
+
+    def rhythm_for(self, who: Who) -> Rhythm:
+        return who.rhythm or self.rhythm  # type: ignore[return-value]
+
+
+class PreventionCalendar(StrictModel):
+    offers: List[Offer]
+    sources: List[Source]
+
+    @validator("offers", "sources")
+    def _not_empty(cls, v: list) -> list:
+        if not v:
+            raise ValueError("must list at least one item")
+        return v
+
+    @validator("offers")
+    def _unique_offers(cls, v: List[Offer]) -> List[Offer]:
+        ids = [o.id for o in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate offer ids: {', '.join(dupes)}")
+        return v
+
+    @validator("sources")
+    def _unique_sources(cls, v: List[Source]) -> List[Source]:
+        ids = [s.id for s in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _sources_exist(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        known = {s.id for s in values["sources"]}
+        bad = []
+        for i, offer in enumerate(values["offers"]):
+            where = f"offers[{i}] ({offer.id})"
+            for path, sid in _walk_source_ids(offer, ("offer",)):
+                if sid not in known:
+                    bad.append(f"{where}.{path.partition('.')[2]}: unknown source_id {sid!r}")
+            for sid in offer.source_ids:
+                if sid not in known:
+                    bad.append(f"{where}.source_ids: unknown source_id {sid!r}")
+        if bad:
+            raise ValueError("; ".join(bad))
+        return values
+
+    def offer(self, offer_id: str) -> Offer:
+        for o in self.offers:
+            if o.id == offer_id:
+                return o
+        raise KeyError(f"unknown prevention offer {offer_id!r}")
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(f"no source {source_id!r}")
+
+
+__all__ = [
+    "AgeWindow",
+    "Campaign",
+    "Dose",
+    "Fact",
+    "Offer",
+    "PreventionCalendar",
+    "Rhythm",
+    "Who",
+]

@@ -1,0 +1,67 @@
+"""Prevention by age and the right contact, through the REST channel against the real servers."""
+from __future__ import annotations
+
+
+def test_a_woman_of_52_gets_her_screenings_with_rhythm_coverage_and_what_comes_next(conversation):
+    answer = conversation.say_text("quels examens de prévention pour moi ? j'ai 52 ans, je suis une femme")
+    assert "Dépistage du cancer du sein" in answer
+    assert "Dépistage du cancer colorectal" in answer
+    assert "Test HPV tous les 5 ans" in answer
+    assert "Tous les 2 ans" in answer and "100 %" in answer
+    assert "Bientôt" in answer
+    assert "à jour au" in answer
+
+
+def test_a_boy_of_6_gets_mt_dents_and_his_boosters(conversation):
+    answer = conversation.say_text("mon fils a 6 ans, il a droit à quoi en prévention ?")
+    assert "M'T dents" in answer or "M’T dents" in answer
+    assert "rappel" in answer.lower()
+
+
+def test_the_form_asks_the_age_then_only_what_changes_the_answer(conversation):
+    first = conversation.say_text("qu'est-ce qui est pris en charge en prévention pour moi ?")
+    assert "Quel âge" in first
+    re_ask = conversation.say_text("200 ans")
+    assert "120" in re_ask
+    sex_question = conversation.say_text("cinquante-deux ans")
+    assert "femme ou pour un homme" in sex_question
+    answer = conversation.say_text("je préfère ne pas le dire")
+    assert "Dépistage du cancer colorectal" in answer  # does not depend on sex
+    assert "Dépistage du cancer du sein" not in answer
+
+
+def test_a_direct_question_is_answered_without_the_form(conversation):
+    answer = conversation.say_text("le vaccin HPV pour les garçons ?")
+    assert "garçons" in answer and "11 à 14 ans" in answer
+    assert "Quel âge" not in answer
+
+
+def test_a_partner_at_wattrelos_gets_the_roubaix_tourcoing_partner_route(conversation):
+    answer = conversation.say_text(
+        "je suis au CCAS de Wattrelos, une dame renonce à ses soins dentaires, je fais comment ?"
+    )
+    assert "Espace Partenaires" in answer
+    assert "Roubaix-Tourcoing" in answer
+    assert "consentement" in answer
+    assert "jamais par son NIR" in answer
+
+
+def test_a_death_in_annecy_gets_the_capital_deces_route_with_haute_savoie_and_national_channels(conversation):
+    answer = conversation.say_text("mon père est décédé, j'habite Annecy, qui contacter ?")
+    assert "capital décès" in answer
+    assert "CPAM de Haute-Savoie" in answer
+    assert "3646" in answer
+
+
+def test_a_place_given_late_completes_the_contact_question(conversation):
+    first = conversation.say_text("j'ai perdu ma carte vitale, qui contacter ?")
+    assert "département" in first  # asks where, to give the local CPAM
+    answer = conversation.say_text("et je suis à Brest")
+    assert "Finistère" in answer
+
+
+def test_a_departement_outside_the_conventions_gets_national_channels_only(conversation):
+    answer = conversation.say_text("je n'ai pas été remboursé, qui contacter ? j'habite dans le Lot")
+    assert "3646" in answer
+    assert "https://www.ameli.fr/lot" in answer
+    assert "@" not in answer  # no invented email
