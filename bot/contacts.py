@@ -22,14 +22,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
 
-import yaml
-from pydantic import ValidationError, root_validator, validator
+from pydantic import root_validator, validator
 
 from bot import parsing
 from bot.answers import source_line
 from bot.formatting import fr_date
-from bot.knowledge import KnowledgeError, _field_errors
-from bot.knowledge.schema import Source, StrictModel, _walk_source_ids
+from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
+from bot.knowledge.schema import Source, StrictModel, _walk_source_ids, duplicates
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 CONTACTS_FILE = KNOWLEDGE_DIR / "contacts.yml"
@@ -261,7 +260,7 @@ class ContactsKnowledge(StrictModel):
     @validator("sources")
     def _unique_sources(cls, v: List[ContactSource]) -> List[ContactSource]:
         ids = [s.id for s in v]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = duplicates(ids)
         if dupes:
             raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
         return v
@@ -288,7 +287,7 @@ class ContactsKnowledge(StrictModel):
             if source.seed_file and not obj.where:
                 bad.append(f"{path}: 'where' (page or section in {source.seed_file}) is required")
         item_ids = [i.id for _, i in _cited_objects(values) if isinstance(i, Item)]
-        dupes = sorted({i for i in item_ids if item_ids.count(i) > 1})
+        dupes = duplicates(item_ids)
         if dupes:
             bad.append(f"duplicate item ids: {', '.join(dupes)}")
         missing = [r for r in REQUIRED_PARTNER_RULES if r not in {i.id for i in values["partner_rules"]}]
@@ -301,7 +300,7 @@ class ContactsKnowledge(StrictModel):
             if item.attach_to and item.attach_to not in national_ids:
                 bad.append(f"national[{i}].attach_to: unknown item {item.attach_to!r}")
         whole = [d for c in values["cpams"] if not c.communes for d in c.departements]
-        dupes = sorted({d for d in whole if whole.count(d) > 1})
+        dupes = duplicates(whole)
         if dupes:
             bad.append(f"département(s) {', '.join(dupes)} given to several CPAMs")
         for i, cpam in enumerate(values["cpams"]):
@@ -341,22 +340,11 @@ def _cited_objects(values: Dict[str, Any]) -> Iterable[Tuple[str, _Cited]]:
             yield f"cpams[{c}].items[{i}]", obj
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same safe loader, in C when available
-
-
 def load_contacts_file(path: Union[str, Path]) -> ContactsKnowledge:
     """Reads and validates a contacts file; KnowledgeError names the file and the fields."""
     path = Path(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError) as e:
-        raise KnowledgeError(f"{path}: cannot read contacts: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: the contacts file must be a YAML mapping")
-    try:
-        return ContactsKnowledge.parse_obj(data)
-    except ValidationError as e:
-        raise KnowledgeError(f"{path}: invalid contacts file:\n{_field_errors(e)}") from e
+    data = read_yaml_mapping(path, "contacts")
+    return parse_knowledge(ContactsKnowledge, data, path, "contacts file")
 
 
 @lru_cache(maxsize=None)
@@ -456,7 +444,7 @@ def _reference() -> _Reference:
         by_key.setdefault(key, []).append(c)
         for p in c.postal_codes:
             by_postal.setdefault(p, []).append(c)
-    meta = yaml.load(COMMUNES_SOURCE_FILE.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    meta = read_yaml_mapping(COMMUNES_SOURCE_FILE, "the communes provenance")
     departements = {d["code"]: Departement(d["code"], d["name"], d["zone"]) for d in meta["departements"]}
     dept_by_key = {_key(d.name): d.code for d in departements.values()}
     dept_by_key.update({_key(k): v for k, v in _DEPT_ALIASES.items()})

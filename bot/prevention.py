@@ -22,11 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
-import yaml
-from pydantic import ValidationError
 
 from bot.formatting import fr_date
-from bot.knowledge import KnowledgeError, _field_errors
+from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
 from bot.knowledge.prevention_schema import AgeWindow, Campaign, Offer, PreventionCalendar, Rhythm, Who
 from bot.knowledge.schema import Link, Source
 from bot.parsing import (
@@ -82,16 +80,8 @@ def load_prevention(path: Optional[Union[str, Path]] = None) -> PreventionCalend
     Raises KnowledgeError naming the file and the fields when it is missing or invalid.
     """
     path = Path(path or PREVENTION_FILE)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise KnowledgeError(f"{path}: cannot read the prevention calendar: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: the prevention calendar must be a YAML mapping")
-    try:
-        return PreventionCalendar.parse_obj(data)
-    except ValidationError as e:
-        raise KnowledgeError(f"{path}: invalid prevention calendar:\n{_field_errors(e)}") from e
+    data = read_yaml_mapping(path, "the prevention calendar")
+    return parse_knowledge(PreventionCalendar, data, path, "prevention calendar")
 
 
 # --- the person and the answer ----------------------------------------------------------------

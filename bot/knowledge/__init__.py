@@ -54,24 +54,38 @@ def _field_errors(err: ValidationError) -> str:
     return "\n".join(lines)
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C when available
+
+
+def read_yaml_mapping(path: Path, what: str) -> dict:
+    """The YAML mapping in `path`; KnowledgeError says which file and why when it is not one."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError) as e:
+        raise KnowledgeError(f"{path}: cannot read {what}: {e}") from e
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: {what} must be a YAML mapping")
+    return data
+
+
+def parse_knowledge(model, data: dict, path: Path, what: str):
+    """`data` validated by the pydantic `model`; KnowledgeError names the file and each field."""
+    try:
+        return model.parse_obj(data)
+    except ValidationError as e:
+        raise KnowledgeError(f"{path}: invalid {what}:\n{_field_errors(e)}") from e
+
+
 def load_card(path: Union[str, Path]) -> RightCard:
     """Reads and validates one card file; raises KnowledgeError naming the file and the fields."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise KnowledgeError(f"{path}: cannot read card: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: a card must be a YAML mapping")
+    data = read_yaml_mapping(path, "card")
     model = CARD_MODELS.get(data.get("id"))
     if model is None:
         raise KnowledgeError(f"{path}: field 'id': unknown right {data.get('id')!r} (expected one of {', '.join(CARD_MODELS)})")
     if path.stem != data["id"]:
         raise KnowledgeError(f"{path}: field 'id': {data['id']!r} does not match the file name")
-    try:
-        return model.parse_obj(data)
-    except ValidationError as e:
-        raise KnowledgeError(f"{path}: invalid card:\n{_field_errors(e)}") from e
+    return parse_knowledge(model, data, path, "card")
 
 
 @lru_cache(maxsize=None)

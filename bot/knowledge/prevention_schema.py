@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import root_validator, validator
 
-from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids
+from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids, duplicates
 
 Sex = Literal["any", "female", "male"]
 Pregnancy = Literal["any", "required"]
@@ -280,7 +280,7 @@ class PreventionCalendar(StrictModel):
     @validator("offers")
     def _unique_offers(cls, v: List[Offer]) -> List[Offer]:
         ids = [o.id for o in v]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = duplicates(ids)
         if dupes:
             raise ValueError(f"duplicate offer ids: {', '.join(dupes)}")
         return v
@@ -288,7 +288,7 @@ class PreventionCalendar(StrictModel):
     @validator("sources")
     def _unique_sources(cls, v: List[Source]) -> List[Source]:
         ids = [s.id for s in v]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = duplicates(ids)
         if dupes:
             raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
         return v

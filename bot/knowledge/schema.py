@@ -23,6 +23,11 @@ class FigureNotFound(LookupError):
     """No figure period starts on or before the requested date."""
 
 
+def duplicates(values: List[str]) -> List[str]:
+    """The values that appear more than once, sorted (for "duplicate id" errors)."""
+    return sorted({v for v in values if values.count(v) > 1})
+
+
 class StrictModel(BaseModel):
     class Config:
         extra = "forbid"
@@ -353,7 +358,7 @@ class RightCard(StrictModel):
     @validator("sources")
     def _unique_ids(cls, v: List[Source]) -> List[Source]:
         ids = [s.id for s in v]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = duplicates(ids)
         if dupes:
             raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
         return v
