@@ -1,0 +1,237 @@
+"""The local durable outbox: a confirmed saisine is written here before any network call.
+
+    outbox = Outbox("sqlite:///var/db/outbox.db")     or default_outbox() (OUTBOX_URL)
+    reference = outbox.enqueue(saisine)               one transaction; same key -> same reference
+    report = await outbox.deliver_pending(client)     one pass over the items that are due
+    await outbox.run(client, stop_event)              the retry loop of a long-running process
+
+An item is sent only by whoever claims it (UPDATE ... WHERE status='pending'), so several
+coroutines or processes may deliver at once without sending an item twice at the same time; the
+backend's idempotency key makes a resend after a crash harmless. After a failure the item waits
+an exponential, jittered and capped delay; it is never dropped. Once delivered, its personal data
+is removed from the outbox (the backend holds it).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import List, Optional
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import declarative_base
+
+from bot.backend.db import make_engine, make_session_factory, naive_utc, utcnow
+from bot.saisine.client import BackendError
+from bot.saisine.model import Saisine, new_reference
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OUTBOX_URL = "sqlite:///var/db/outbox.db"
+PENDING, SENDING, DELIVERED, REJECTED, WITHDRAWN = "pending", "sending", "delivered", "rejected", "withdrawn"
+
+Base = declarative_base()
+
+
+class OutboxItem(Base):
+    __tablename__ = "saisine_outbox"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), unique=True, nullable=False)
+    idempotency_key = Column(String(100), unique=True, nullable=False)
+    payload = Column(Text)  # the saisine JSON; NULL once delivered or withdrawn
+    status = Column(String(12), nullable=False, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False)
+    claimed_at = Column(DateTime)
+    last_error = Column(String(200))  # status and class only: never the payload
+    created_at = Column(DateTime, nullable=False)
+    delivered_at = Column(DateTime)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delay before attempt n+1: base * 2**(n-1), capped, times a random factor in [0.5, 1]."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+
+    def delay(self, attempts: int, rng: random.Random = random) -> float:
+        # Jitter spreads retries so that items failed together do not all retry together.
+        raw = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        return raw * rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class DeliveryReport:
+    delivered: List[str]
+    retrying: List[str]
+    rejected: List[str]
+
+
+class Outbox:
+    # Longer than the client's timeout: an item still "sending" after this was abandoned by a
+    # process that died mid-send, and is given back to the queue.
+    claim_timeout = timedelta(minutes=2)
+
+    def __init__(self, url: str = DEFAULT_OUTBOX_URL, backoff: Backoff = Backoff()):
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
+        self._session = make_session_factory(self.engine)
+        self.backoff = backoff
+
+    # ------------------------------------------------------------------ writing
+
+    def enqueue(self, saisine: Saisine, now: Optional[datetime] = None) -> str:
+        """Store the saisine durably and return its reference, before anything is sent."""
+        now = naive_utc(now or utcnow())
+        for _ in range(5):  # a reference collision (one in a billion): draw again
+            try:
+                with self._session.begin() as session:
+                    existing = session.execute(
+                        select(OutboxItem.reference).where(OutboxItem.idempotency_key == saisine.idempotency_key)
+                    ).scalars().first()
+                    if existing is not None:
+                        return existing  # the same confirmation submitted twice
+                    reference = saisine.reference or new_reference(now.year)
+                    stamped = saisine.copy(update={"reference": reference})
+                    session.add(OutboxItem(
+                        reference=reference, idempotency_key=saisine.idempotency_key,
+                        payload=stamped.canonical_json(), status=PENDING, attempts=0,
+                        next_attempt_at=now, created_at=now,
+                    ))
+                return reference
+            except IntegrityError:
+                if saisine.reference:
+                    raise
+        raise RuntimeError("could not draw a free reference")
+
+    def withdraw(self, reference: str) -> Optional[str]:
+        """The person withdraws before delivery: drop the local copy. Returns the item's status
+        before the call (None: unknown). "delivered" or "sending": tell the backend too."""
+        with self._session.begin() as session:
+            item = session.execute(select(OutboxItem).where(OutboxItem.reference == reference)).scalars().first()
+            if item is None:
+                return None
+            before = item.status
+            if before in (PENDING, REJECTED):
+                item.status, item.payload = WITHDRAWN, None
+            return before
+
+    # ------------------------------------------------------------------ sending
+
+    def _due_ids(self, now: datetime) -> List[int]:
+        with self._session.begin() as session:
+            session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.status == SENDING, OutboxItem.claimed_at < now - self.claim_timeout)
+                .values(status=PENDING)
+            )
+            return list(session.execute(
+                select(OutboxItem.id)
+                .where(OutboxItem.status == PENDING, OutboxItem.next_attempt_at <= now)
+                .order_by(OutboxItem.id)
+            ).scalars())
+
+    def _claim(self, item_id: int, now: datetime) -> Optional[OutboxItem]:
+        """Atomically take one item; None if another sender got it first."""
+        with self._session.begin() as session:
+            claimed = session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id == item_id, OutboxItem.status == PENDING)
+                .values(status=SENDING, claimed_at=now)
+            ).rowcount
+            if claimed != 1:
+                return None
+            return session.get(OutboxItem, item_id)
+
+    def _finish(self, item_id: int, **values) -> None:
+        with self._session.begin() as session:
+            session.execute(
+                update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.status == SENDING).values(**values)
+            )
+
+    async def deliver_pending(self, client, now: Optional[datetime] = None) -> DeliveryReport:
+        """Send every due item once. Marked delivered only after a 2xx from the backend."""
+        now = naive_utc(now or utcnow())
+        report = DeliveryReport([], [], [])
+        for item_id in self._due_ids(now):
+            item = self._claim(item_id, now)
+            if item is None:
+                continue
+            try:
+                await client.submit(json.loads(item.payload), item.idempotency_key)
+            except Exception as exc:  # noqa: BLE001 - whatever failed, the item must stay queued
+                retryable = not isinstance(exc, BackendError) or exc.retryable
+                status = getattr(exc, "status", None)
+                error = f"{type(exc).__name__} {status or ''}".strip()[:200]
+                attempts = item.attempts + 1
+                if retryable:
+                    wait = timedelta(seconds=self.backoff.delay(attempts))
+                    self._finish(item_id, status=PENDING, attempts=attempts, last_error=error,
+                                 next_attempt_at=now + wait)
+                    report.retrying.append(item.reference)
+                else:
+                    # The backend refused this saisine (4xx): retrying cannot help; keep it for a
+                    # person to look at instead of hammering the backend.
+                    log.error("saisine %s rejected by the backend (%s)", item.reference, status)
+                    self._finish(item_id, status=REJECTED, attempts=attempts, last_error=error)
+                    report.rejected.append(item.reference)
+            else:
+                self._finish(item_id, status=DELIVERED, attempts=item.attempts + 1, payload=None,
+                             delivered_at=utcnow(), last_error=None)
+                report.delivered.append(item.reference)
+        return report
+
+    def next_due(self) -> Optional[datetime]:
+        with self._session() as session:
+            return session.execute(
+                select(OutboxItem.next_attempt_at).where(OutboxItem.status == PENDING)
+                .order_by(OutboxItem.next_attempt_at).limit(1)
+            ).scalars().first()
+
+    async def run(self, client, stop: asyncio.Event, poll_seconds: float = 30.0) -> None:
+        """Deliver until `stop` is set, sleeping until the next item is due (at most poll_seconds,
+        so items enqueued by another process are picked up too)."""
+        while not stop.is_set():
+            try:
+                await self.deliver_pending(client)
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
+                log.exception("outbox delivery pass failed")
+            due = self.next_due()
+            wait = poll_seconds if due is None else (due - utcnow()).total_seconds()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=min(poll_seconds, max(0.1, wait)))
+            except asyncio.TimeoutError:
+                pass
+
+    # ------------------------------------------------------------------ inspection
+
+    def status(self, reference: str) -> Optional[str]:
+        with self._session() as session:
+            return session.execute(
+                select(OutboxItem.status).where(OutboxItem.reference == reference)
+            ).scalars().first()
+
+    def items(self) -> List[OutboxItem]:
+        with self._session() as session:
+            return list(session.execute(select(OutboxItem).order_by(OutboxItem.id)).scalars())
+
+
+@lru_cache(maxsize=1)
+def default_outbox() -> Outbox:
+    return Outbox(os.environ.get("OUTBOX_URL", DEFAULT_OUTBOX_URL))
+
+
+def enqueue(saisine: Saisine) -> str:
+    return default_outbox().enqueue(saisine)
+
+
+async def deliver_pending(client) -> DeliveryReport:
+    return await default_outbox().deliver_pending(client)

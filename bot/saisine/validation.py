@@ -1,0 +1,246 @@
+"""Pure checks for the MAS saisine form: one function per typed answer, plus the form's options.
+
+Each ``validate_*`` returns a :class:`bot.parsing.Parsed`: a normalised ``value`` or a short French
+``error`` the chat can show as a re-ask. The pydantic model (bot.saisine.model) calls the same
+functions, so the chat and the backend accept exactly the same values.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import phonenumbers
+import yaml
+from email_validator import EmailNotValidError, validate_email as _check_email
+
+from bot.parsing import Parsed, keyword_text, looks_like_nir, parse_choice, parse_past_date
+
+FORM_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "saisine_form.yml"
+
+NIR_ERROR = (
+    "Merci de ne pas indiquer votre numéro de sécurité sociale : il n'est pas nécessaire "
+    "et je ne peux pas l'enregistrer. Pouvez-vous répondre sans ce numéro ?"
+)
+PHONE_ERROR = (
+    "Je n'ai pas reconnu ce numéro de téléphone. Pouvez-vous l'écrire avec ses 10 chiffres, "
+    "par exemple 06 12 34 56 78 ?"
+)
+FOREIGN_PHONE_ERROR = (
+    "Ce numéro n'est pas un numéro français. Pouvez-vous indiquer un numéro en France "
+    "(métropole ou outre-mer), par exemple 06 12 34 56 78 ?"
+)
+EMAIL_ERROR = (
+    "Cette adresse e-mail ne semble pas valide. Pouvez-vous la vérifier, par exemple "
+    "prenom.nom@exemple.fr ?"
+)
+NAME_ERROR = (
+    "Je n'ai pas compris ce nom. Pouvez-vous l'écrire en lettres seulement "
+    "(les tirets, apostrophes et espaces sont acceptés) ?"
+)
+BIRTH_DATE_INCOMPLETE = (
+    "Pouvez-vous indiquer la date de naissance complète, jour, mois et année, "
+    "par exemple 14/07/1985 ?"
+)
+BIRTH_DATE_RANGE = (
+    "Cette date de naissance ne me paraît pas possible. Pouvez-vous la vérifier, "
+    "au format JJ/MM/AAAA ?"
+)
+
+MAX_NAME_CHARS = 60
+MAX_AGE = 120
+PARENTAL_CONSENT_AGE = 15  # loi Informatique et Libertés, art. 45 (seed 001, lines 567-568)
+
+# Overseas départements have their own region codes in libphonenumber: "0690 12 34 56" is only
+# valid as a Guadeloupe number, so national-format answers are tried against each of them.
+FRENCH_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+
+
+# --------------------------------------------------------------------------
+# The form's options (bot/knowledge/saisine_form.yml)
+# --------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def load_form() -> dict:
+    with FORM_PATH.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _section(category: str) -> dict:
+    form = load_form()
+    if category in ("motifs", "actions_engagees"):
+        return form[category]
+    if category in ("soins", "depuis", "causes"):
+        return form["renoncement"][category]
+    raise KeyError(f"unknown saisine category: {category}")
+
+
+def option_ids(category: str) -> List[str]:
+    """Ids of one category: motifs, actions_engagees, soins, depuis, causes."""
+    return [option["id"] for option in _section(category)["options"]]
+
+
+def option_label(category: str, option_id: str) -> str:
+    for option in _section(category)["options"]:
+        if option["id"] == option_id:
+            return option["label"]
+    raise KeyError(option_id)
+
+
+def _choices(category: str) -> Dict[str, List[str]]:
+    # The label comes first: parse_choice lists it in its re-ask.
+    return {o["id"]: [o["label"], *o.get("synonyms", [])] for o in _section(category)["options"]}
+
+
+def renoncement_motifs() -> List[str]:
+    return list(load_form()["renoncement"]["applies_to_motifs"])
+
+
+def consent_versions() -> Dict[str, dict]:
+    return {entry["version"]: entry for entry in load_form()["consent_texts"]}
+
+
+def current_consent_version() -> str:
+    return load_form()["consent_texts"][-1]["version"]
+
+
+def consent_text(version: Optional[str] = None) -> str:
+    """The exact text shown before asking for consent: the notice, then the sentence."""
+    entry = consent_versions()[version or current_consent_version()]
+    paragraphs = [p["text"].strip() for p in entry["notice"]]
+    return "\n\n".join(paragraphs + [entry["sentence"]["text"].strip()])
+
+
+def retention_months() -> int:
+    return int(load_form()["retention_months"])
+
+
+def parse_option(text: str, category: str) -> Parsed[str]:
+    """One option of a category from a typed answer."""
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    return parse_choice(text, _choices(category))
+
+
+def parse_options(text: str, category: str) -> Parsed[List[str]]:
+    """Several options ("pharmacie et dentiste, lunettes"), each part matched on its own."""
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    whole = parse_choice(text, _choices(category))
+    if whole.ok:
+        return Parsed(value=[whole.value], interpretation=whole.interpretation)
+    parts = [p for p in re.split(r",|;|\bet\b|\bou\b|/|\+", text or "") if p.strip()]
+    found: List[str] = []
+    for part in parts:
+        parsed = parse_choice(part, _choices(category))
+        if not parsed.ok:
+            return Parsed(error=whole.error)
+        if parsed.value not in found:
+            found.append(parsed.value)
+    if not found:
+        return Parsed(error=whole.error)
+    return Parsed(value=found)
+
+
+# --------------------------------------------------------------------------
+# Typed answers
+# --------------------------------------------------------------------------
+
+def validate_phone(text: str) -> Parsed[str]:
+    """A French phone number (métropole or outre-mer) in E.164: "06 12 34 56 78" -> "+33612345678"."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 80:
+        return Parsed(error=PHONE_ERROR)
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    for region in FRENCH_REGIONS:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, region))
+        if len(matches) > 1:
+            return Parsed(error="J'ai trouvé plusieurs numéros. Pouvez-vous en indiquer un seul ?")
+        if matches:
+            number = matches[0].number
+            if phonenumbers.region_code_for_number(number) not in FRENCH_REGIONS:
+                return Parsed(error=FOREIGN_PHONE_ERROR)
+            return Parsed(value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        if text.strip().startswith(("+", "00")):
+            break  # an international number does not depend on the region tried
+    return Parsed(error=PHONE_ERROR)
+
+
+def validate_email(text: str) -> Parsed[str]:
+    """Syntax only (no DNS lookup): the chat runs without network."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 254:
+        return Parsed(error=EMAIL_ERROR)
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    try:
+        checked = _check_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return Parsed(error=EMAIL_ERROR)
+    return Parsed(value=checked.normalized)
+
+
+def validate_name(text: str) -> Parsed[str]:
+    """A family or given name: letters, spaces, hyphens and apostrophes only."""
+    if not isinstance(text, str):
+        return Parsed(error=NAME_ERROR)
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    name = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    name = re.sub(r"\s+", " ", name).strip(" -'")
+    if not name or len(name) > MAX_NAME_CHARS:
+        return Parsed(error=NAME_ERROR)
+    if not all(ch.isalpha() or ch in " -'" for ch in name):
+        return Parsed(error=NAME_ERROR)
+    if re.search(r"[-' ]{2,}", name):
+        return Parsed(error=NAME_ERROR)
+    return Parsed(value=name)
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    date: date
+    age: int
+
+
+def age_on(birth: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (birth.month, birth.day)
+    return day.year - birth.year - (1 if before_birthday else 0)
+
+
+def is_under_15(birth_date: date, today: date) -> bool:
+    """Under 15, the consent of a holder of parental authority is needed too."""
+    return age_on(birth_date, today) < PARENTAL_CONSENT_AGE
+
+
+def check_birth_date(birth: date, today: date) -> Optional[str]:
+    """French error when a birth date is impossible on `today`, else None."""
+    if birth > today or not 0 <= age_on(birth, today) <= MAX_AGE:
+        return BIRTH_DATE_RANGE
+    return None
+
+
+_FULL_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)|(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2}(?!\d)")
+_FIRST_DAY = re.compile(r"(?<!\d)0?1(?!\d)|\b1er\b|\bpremier\b|\bun\b")
+
+
+def validate_birth_date(text: str, today: Optional[date] = None) -> Parsed[BirthDate]:
+    """A birth date in the usual French forms ("14/07/1985", "3 février 1990", "14-07-85")."""
+    today = today or date.today()
+    if looks_like_nir(text):
+        return Parsed(error=NIR_ERROR)
+    parsed = parse_past_date(text, today=today)
+    if not parsed.ok:
+        return Parsed(error=parsed.error)
+    folded = keyword_text(text, numbers_as_digits=True)
+    # parse_past_date takes "mars 1980" as 1 March and "12 mars" as this year: a birth date needs
+    # the day, the month and the year actually written.
+    if not (_FULL_YEAR.search(text) or _FULL_YEAR.search(folded)) or (parsed.value.day == 1 and not _FIRST_DAY.search(folded)):
+        return Parsed(error=BIRTH_DATE_INCOMPLETE)
+    problem = check_birth_date(parsed.value, today)
+    if problem:
+        return Parsed(error=problem)
+    return Parsed(value=BirthDate(parsed.value, age_on(parsed.value, today)), interpretation=parsed.interpretation)
