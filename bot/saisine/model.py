@@ -13,7 +13,6 @@ from typing import Any, Dict, Iterable, List, Literal, Optional
 
 from pydantic import BaseModel, Extra, ValidationError, constr, validator
 
-from bot.parsing import looks_like_nir
 from bot.saisine import validation as v
 
 NIR_FIELD_ERROR = (
@@ -44,7 +43,7 @@ class _FormModel(BaseModel):
 
     @validator("*", pre=True)
     def _refuse_nir(cls, value):
-        if any(looks_like_nir(text) for text in _strings_in(value)):
+        if any(v.contains_nir(text) for text in _strings_in(value)):
             raise ValueError(NIR_FIELD_ERROR)
         return value
 

@@ -60,6 +60,23 @@ PARENTAL_CONSENT_AGE = 15  # loi Informatique et Libertés, art. 45 (seed 001, l
 FRENCH_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
 
 
+# A NIR-shaped number: sex digit, then 12 digits (2A/2B for Corsica), optionally a 2-digit key.
+_NIR_SHAPE = re.compile(r"^[1278]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?$")
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ .\-]{0,2}[0-9ABab]){12,14}(?![0-9A-Za-z])")
+
+
+def contains_nir(text: object) -> bool:
+    """looks_like_nir, plus a NIR whose key is wrong: a mistyped NIR is still one, and the form
+    has no other place for a 13- or 15-digit number starting with 1, 2, 7 or 8."""
+    if not isinstance(text, str):
+        return False
+    if looks_like_nir(text):
+        return True
+    return any(
+        _NIR_SHAPE.match(re.sub(r"[ .\-]", "", run).upper()) for run in _DIGIT_RUN.findall(text)
+    )
+
+
 # --------------------------------------------------------------------------
 # The form's options (bot/knowledge/saisine_form.yml)
 # --------------------------------------------------------------------------
@@ -121,14 +138,14 @@ def retention_months() -> int:
 
 def parse_option(text: str, category: str) -> Parsed[str]:
     """One option of a category from a typed answer."""
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     return parse_choice(text, _choices(category))
 
 
 def parse_options(text: str, category: str) -> Parsed[List[str]]:
     """Several options ("pharmacie et dentiste, lunettes"), each part matched on its own."""
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     whole = parse_choice(text, _choices(category))
     if whole.ok:
@@ -154,7 +171,7 @@ def validate_phone(text: str) -> Parsed[str]:
     """A French phone number (métropole or outre-mer) in E.164: "06 12 34 56 78" -> "+33612345678"."""
     if not isinstance(text, str) or not text.strip() or len(text) > 80:
         return Parsed(error=PHONE_ERROR)
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     for region in FRENCH_REGIONS:
         matches = list(phonenumbers.PhoneNumberMatcher(text, region))
@@ -174,7 +191,7 @@ def validate_email(text: str) -> Parsed[str]:
     """Syntax only (no DNS lookup): the chat runs without network."""
     if not isinstance(text, str) or not text.strip() or len(text) > 254:
         return Parsed(error=EMAIL_ERROR)
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     try:
         checked = _check_email(text.strip(), check_deliverability=False)
@@ -187,7 +204,7 @@ def validate_name(text: str) -> Parsed[str]:
     """A family or given name: letters, spaces, hyphens and apostrophes only."""
     if not isinstance(text, str):
         return Parsed(error=NAME_ERROR)
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     name = unicodedata.normalize("NFC", text).replace("\u2019", "'")
     name = re.sub(r"\s+", " ", name).strip(" -'")
@@ -230,7 +247,7 @@ _FIRST_DAY = re.compile(r"(?<!\d)0?1(?!\d)|\b1er\b|\bpremier\b|\bun\b")
 def validate_birth_date(text: str, today: Optional[date] = None) -> Parsed[BirthDate]:
     """A birth date in the usual French forms ("14/07/1985", "3 février 1990", "14-07-85")."""
     today = today or date.today()
-    if looks_like_nir(text):
+    if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     parsed = parse_past_date(text, today=today)
     if not parsed.ok:
