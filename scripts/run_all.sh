@@ -9,6 +9,10 @@ pids=()
 stop_all() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_all INT TERM EXIT
 
+echo "==> Starting the web/backend process on port ${WEB_PORT} (saisines API, SQLite in var/db/)"
+"$VENV_BIN/python" -m bot.backend >var/log/backend.log 2>&1 &
+pids+=($!)
+
 echo "==> Starting the action server on port ${ACTION_PORT}"
 "$VENV_BIN/rasa" run actions --actions actions --port "${ACTION_PORT}" >var/log/actions.log 2>&1 &
 pids+=($!)
@@ -21,8 +25,8 @@ echo "==> Starting the Rasa server on port ${RASA_PORT} (loading the model takes
 pids+=($!)
 
 "$VENV_BIN/python" scripts/wait_ready.py \
-  "http://localhost:${ACTION_PORT}/health" "http://localhost:${RASA_PORT}/" || {
-  echo "The assistant did not start; see var/log/rasa.log and var/log/actions.log" >&2; exit 1; }
+  "http://localhost:${WEB_PORT}/health" "http://localhost:${ACTION_PORT}/health" "http://localhost:${RASA_PORT}/" || {
+  echo "The assistant did not start; see var/log/" >&2; exit 1; }
 
 cat <<MSG
 
@@ -31,6 +35,7 @@ The assistant is running.
                         -H 'Content-Type: application/json' \\
                         -d '{"sender": "moi", "message": "bonjour"}'
   Web chat (socket.io channel): http://localhost:${RASA_PORT}/socket.io
+  Backend API (saisines, OpenAPI): http://localhost:${WEB_PORT}/api/openapi.yml
   Logs: var/log/   Conversations: ${TRACKER_STORE_URL}
 Press Ctrl-C to stop.
 MSG
