@@ -4,61 +4,42 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.digressions import answer_digression
+from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import FACT_SLOTS, situation_from
 from bot import eligibility, topics
 from bot.answers import render_verdict
-from bot.facts import read_fact, to_slot_value
+from bot.facts import is_read_value, read_fact, to_slot_value
 from bot.knowledge import get_right
+from bot.parsing import Parsed
 
-class ValidateEligibilityForm(FormValidationAction):
+class ValidateEligibilityForm(AnswerReadingForm):
     def name(self) -> Text:
         return "validate_eligibility_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
+    def slots_to_ask(self, tracker: Tracker) -> List[Text]:
         right = tracker.get_slot("right")
         if right not in eligibility.RIGHTS:
             return []
         return eligibility.needed_facts(right, situation_from(tracker))
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        to_validate = tracker.slots_to_validate()
-        switched_right = to_validate.get("right")
-        updates: Dict[Text, Any] = {}
-        for slot, value in to_validate.items():
-            if slot not in FACT_SLOTS or value is None:
-                continue
-            if switched_right and isinstance(value, str):
-                updates[slot] = None  # the button text was a topic switch, not an answer
-                continue
-            parsed = read_fact(slot, value)
-            if parsed.ok:
-                updates[slot] = to_slot_value(parsed.value)
-                if parsed.interpretation:
-                    dispatcher.utter_message(text=parsed.interpretation)
-                continue
-            updates[slot] = None
-            if not answer_digression(dispatcher, tracker):
-                dispatcher.utter_message(text=parsed.error)
+    def read(self, slot: Text, value: Any) -> Optional[Parsed]:
+        if slot not in FACT_SLOTS or value is None or is_read_value(slot, value):
+            return None
+        parsed = read_fact(slot, value)
+        if not parsed.ok:
+            return parsed
+        return Parsed(value={slot: to_slot_value(parsed.value)}, error=None, interpretation=parsed.interpretation)
+
+    def skip_reading(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
+        """A button "Vérifier si j'y ai droit" of another right, clicked mid-form, switches the check."""
+        switched_right = tracker.slots_to_validate().get("right")
         if switched_right:
-            dispatcher.utter_message(
-                response="utter_eligibility_intro", right_label=get_right(switched_right).label
-            )
-        tracker.slots.update(updates)
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+            dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(switched_right).label)
+        return bool(switched_right)
 
 
 def utter_verdict(dispatcher: CollectingDispatcher, right: str, situation: Dict[Text, Any]) -> None:

@@ -2,16 +2,16 @@
 what changes the answer (bot.prevention_intake.slots_to_ask)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.digressions import answer_digression
+from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
+from bot.parsing import Parsed
 from bot.prevention import direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
 from bot.prevention_intake import (
     FORM_SLOTS,
@@ -67,37 +67,17 @@ class ActionAnswerPrevention(Action):
         ] + [SlotSet("prevention_requested", True)]
 
 
-class ValidatePreventionForm(FormValidationAction):
+class ValidatePreventionForm(AnswerReadingForm):
     def name(self) -> Text:
         return "validate_prevention_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
+    def slots_to_ask(self, tracker: Tracker) -> List[Text]:
         return slots_to_ask(read_values(form_values(tracker)))
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        updates: Dict[Text, Any] = {}
-        for slot, value in tracker.slots_to_validate().items():
-            if slot not in FORM_SLOTS or slot == "prevention_for_whom" or is_read(slot, value) or value is None:
-                continue
-            parsed = read_answer(slot, value)
-            if parsed.ok:
-                updates.update(parsed.value)
-                if parsed.interpretation:
-                    dispatcher.utter_message(text=parsed.interpretation)
-                continue
-            updates[slot] = None
-            if not answer_digression(dispatcher, tracker):
-                dispatcher.utter_message(text=parsed.error)
-        tracker.slots.update(updates)
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+    def read(self, slot: Text, value: Any) -> Optional[Parsed]:
+        if slot not in FORM_SLOTS or slot == "prevention_for_whom" or value is None or is_read(slot, value):
+            return None
+        return read_answer(slot, value)
 
 
 class ActionPreventionOffers(Action):

@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 
 from bot.formatting import fr_date
-from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
+from bot.knowledge import parse_knowledge, read_yaml_mapping
 from bot.knowledge.prevention_schema import AgeWindow, Campaign, Offer, PreventionCalendar, Rhythm, Who
 from bot.knowledge.schema import Link, Source
 from bot.parsing import (
