@@ -28,7 +28,7 @@ from bot import parsing
 from bot.answers import source_line
 from bot.formatting import fr_date
 from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
-from bot.knowledge.schema import Source, StrictModel, _walk_source_ids, duplicates
+from bot.knowledge.schema import Source, StrictModel, _walk_source_ids, duplicates, find_by_id
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 CONTACTS_FILE = KNOWLEDGE_DIR / "contacts.yml"
@@ -313,16 +313,10 @@ class ContactsKnowledge(StrictModel):
     # --- lookups ------------------------------------------------------------------------------
 
     def source(self, source_id: str) -> ContactSource:
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(f"contacts: no source {source_id!r}")
+        return find_by_id(self.sources, source_id, "contacts source")
 
     def cpam(self, cpam_id: str) -> Cpam:
-        for c in self.cpams:
-            if c.id == cpam_id:
-                return c
-        raise KeyError(f"contacts: no CPAM {cpam_id!r}")
+        return find_by_id(self.cpams, cpam_id, "contacts CPAM")
 
     def all_items(self) -> Iterable[Item]:
         yield from self.national

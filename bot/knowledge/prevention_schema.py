@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import root_validator, validator
 
-from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids, duplicates
+from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids, duplicates, find_by_id
 
 Sex = Literal["any", "female", "male"]
 Pregnancy = Literal["any", "required"]
@@ -310,16 +310,10 @@ class PreventionCalendar(StrictModel):
         return values
 
     def offer(self, offer_id: str) -> Offer:
-        for o in self.offers:
-            if o.id == offer_id:
-                return o
-        raise KeyError(f"unknown prevention offer {offer_id!r}")
+        return find_by_id(self.offers, offer_id, "prevention offer")
 
     def source(self, source_id: str) -> Source:
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(f"no source {source_id!r}")
+        return find_by_id(self.sources, source_id, "prevention source")
 
 
 __all__ = [

@@ -28,6 +28,14 @@ def duplicates(values: List[str]) -> List[str]:
     return sorted({v for v in values if values.count(v) > 1})
 
 
+def find_by_id(items, wanted: str, what: str):
+    """The item whose `id` is `wanted`; KeyError naming `what` otherwise."""
+    for item in items:
+        if item.id == wanted:
+            return item
+    raise KeyError(f"{what}: no {wanted!r}")
+
+
 class StrictModel(BaseModel):
     class Config:
         extra = "forbid"
@@ -378,10 +386,7 @@ class RightCard(StrictModel):
         return values
 
     def source(self, source_id: str) -> Source:
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(f"{self.id}: no source {source_id!r}")
+        return find_by_id(self.sources, source_id, f"{self.id} source")
 
     def dated(self, periods: Sequence[P], on: date) -> Dated[P]:
         period = pick_period(periods, on)
