@@ -75,7 +75,10 @@ class ActionAnswerContact(Action):
             dispatcher.utter_message(response="utter_which_need", buttons=need_buttons())
             return events
 
-        dispatcher.utter_message(text=render_contacts(contacts_for(need, place, partner=partner)), buttons=[topics.OTHER_TOPIC_BUTTON])
+        buttons = [topics.OTHER_TOPIC_BUTTON]
+        if need == "renoncement":  # the MAS form can be filled in right here, with consent
+            buttons = [topics.PREPARE_SAISINE_BUTTON] + buttons
+        dispatcher.utter_message(text=render_contacts(contacts_for(need, place, partner=partner)), buttons=buttons)
         if place is None:
             dispatcher.utter_message(response="utter_ask_place_for_contacts")
         return events + [SlotSet("contact_need", need)]

@@ -26,7 +26,7 @@ class ValidateEligibilityForm(AnswerReadingForm):
             return []
         return eligibility.needed_facts(right, situation_from(tracker))
 
-    def read(self, slot: Text, value: Any) -> Optional[Parsed]:
+    def read(self, slot: Text, value: Any, tracker: Tracker) -> Optional[Parsed]:
         if slot not in FACT_SLOTS or value is None or is_read_value(slot, value):
             return None
         parsed = read_fact(slot, value)

@@ -25,7 +25,7 @@ class AnswerReadingForm(FormValidationAction):
         """The slots still to ask, in order, given the answers already read."""
 
     @abstractmethod
-    def read(self, slot: Text, value: Any) -> Optional[Parsed]:
+    def read(self, slot: Text, value: Any, tracker: Tracker) -> Optional[Parsed]:
         """Reads one raw answer; the Parsed value is a dict of slot values. None: nothing to read."""
 
     def skip_reading(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
@@ -43,7 +43,7 @@ class AnswerReadingForm(FormValidationAction):
         skip = self.skip_reading(tracker, dispatcher)
         updates: Dict[Text, Any] = {}
         for slot, value in tracker.slots_to_validate().items():
-            parsed = self.read(slot, value)
+            parsed = self.read(slot, value, tracker)
             if parsed is None:
                 continue
             if skip:

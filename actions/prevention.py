@@ -74,7 +74,7 @@ class ValidatePreventionForm(AnswerReadingForm):
     def slots_to_ask(self, tracker: Tracker) -> List[Text]:
         return slots_to_ask(read_values(form_values(tracker)))
 
-    def read(self, slot: Text, value: Any) -> Optional[Parsed]:
+    def read(self, slot: Text, value: Any, tracker: Tracker) -> Optional[Parsed]:
         if slot not in FORM_SLOTS or slot == "prevention_for_whom" or value is None or is_read(slot, value):
             return None
         return read_answer(slot, value)

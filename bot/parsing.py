@@ -853,35 +853,43 @@ def _plausible_nir_structure(sex: str, month: str) -> bool:
     return sex in "1278" and month_ok
 
 
-def _is_nir_match(match: "re.Match[str]") -> bool:
+def _is_nir_match(match: "re.Match[str]", check_key: bool = True) -> bool:
     sex, _year, month, _dept, _commune, _order, key = match.groups()
     if not _plausible_nir_structure(sex, month):
         return False
     number = stdnum_nir.compact("".join(g for g in match.groups()[:6]))
     if key is None:
         return len(number) == 13
-    return stdnum_nir.is_valid(number + key)
+    return not check_key or stdnum_nir.is_valid(number + key)
 
 
-def _nir_spans(text: str) -> List[Tuple[int, int]]:
-    return [m.span() for m in _NIR_CANDIDATE.finditer(text) if _is_nir_match(m)]
+def _nir_spans(text: str, check_key: bool = True) -> List[Tuple[int, int]]:
+    return [m.span() for m in _NIR_CANDIDATE.finditer(text) if _is_nir_match(m, check_key)]
+
+
+# What redact_nir leaves in a message: the channels redact before Rasa sees the text, so the
+# forms downstream recognise the placeholder as "a NIR was typed here".
+NIR_PLACEHOLDER = "[NIR retiré]"
 
 
 @_never_raise(lambda: False)
 def looks_like_nir(text: str) -> bool:
-    """True when the text contains a French social security number."""
+    """True when the text contains a French social security number (structure and key), or the
+    placeholder that replaced one."""
     if not isinstance(text, str):
         return False
-    return bool(_nir_spans(text))
+    return NIR_PLACEHOLDER in text or bool(_nir_spans(text))
 
 
 def redact_nir(text: str) -> str:
-    """Replace every NIR in the text by "[NIR retiré]" (before logging it)."""
+    """Replace every NIR-shaped number by NIR_PLACEHOLDER, before the text is stored or logged.
+
+    Broader than looks_like_nir: a NIR typed with a wrong key is still a person's identifier."""
     if not isinstance(text, str):
         return ""
     try:
-        for start, end in reversed(_nir_spans(text)):
-            text = text[:start] + "[NIR retiré]" + text[end:]
+        for start, end in reversed(_nir_spans(text, check_key=False)):
+            text = text[:start] + NIR_PLACEHOLDER + text[end:]
         return text
     except Exception:  # noqa: BLE001 - never leak digits if something went wrong
         return re.sub(r"[0-9]", "X", text)

@@ -32,6 +32,7 @@ INTENT_LABELS: Dict[str, str] = {
 CHECK_BUTTON_TITLE = "Vérifier si j’y ai droit"
 PREVENTION_FOR_ME_BUTTON = {"title": "Ce qui me concerne selon mon âge", "payload": "/ask_prevention"}
 OTHER_TOPIC_BUTTON = {"title": "Autre sujet", "payload": "/help"}
+PREPARE_SAISINE_BUTTON = {"title": "Préparer la demande d'accompagnement (MAS) ici", "payload": "/request_mas"}
 SOMETHING_ELSE_BUTTON = {"title": "Autre chose", "payload": "/deny"}
 
 

@@ -13,6 +13,10 @@ echo "==> Starting the web/backend process on port ${WEB_PORT} (saisines API, SQ
 "$VENV_BIN/python" -m bot.backend >var/log/backend.log 2>&1 &
 pids+=($!)
 
+echo "==> Starting the outbox courier (delivers confirmed saisines to the backend, retries when it is down)"
+"$VENV_BIN/python" -m bot.saisine >var/log/courier.log 2>&1 &
+pids+=($!)
+
 echo "==> Starting the action server on port ${ACTION_PORT}"
 "$VENV_BIN/rasa" run actions --actions actions --port "${ACTION_PORT}" >var/log/actions.log 2>&1 &
 pids+=($!)

@@ -40,9 +40,11 @@ class BackendClient:
         self._session: Optional[aiohttp.ClientSession] = None
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "BackendClient":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None,
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS) -> "BackendClient":
         env = os.environ if env is None else env
-        return cls(env.get("BACKEND_URL", DEFAULT_BACKEND_URL), env.get("BACKEND_SERVICE_TOKEN", DEV_SERVICE_TOKEN))
+        return cls(env.get("BACKEND_URL", DEFAULT_BACKEND_URL), env.get("BACKEND_SERVICE_TOKEN", DEV_SERVICE_TOKEN),
+                   timeout=timeout)
 
     async def __aenter__(self) -> "BackendClient":
         return self

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OUTBOX_URL = "sqlite:///var/db/outbox.db"
 PENDING, SENDING, DELIVERED, REJECTED, WITHDRAWN = "pending", "sending", "delivered", "rejected", "withdrawn"
+# A withdrawal of a saisine the backend has (or may have): WITHDRAWING until the backend erased it.
+WITHDRAWING, ERASING = "withdrawing", "erasing"
+# What each claimable status becomes while one sender works on it.
+IN_FLIGHT = {PENDING: SENDING, WITHDRAWING: ERASING}
 
 Base = declarative_base()
 
@@ -112,9 +116,11 @@ class Outbox:
                     raise
         raise RuntimeError("could not draw a free reference")
 
-    def withdraw(self, reference: str) -> Optional[str]:
-        """The person withdraws before delivery: drop the local copy. Returns the item's status
-        before the call (None: unknown). "delivered" or "sending": tell the backend too."""
+    def withdraw(self, reference: str, now: Optional[datetime] = None) -> Optional[str]:
+        """The person withdraws: drop the local copy at once, and when the backend has (or may
+        have) the saisine, queue its erasure there. Returns the status before the call (None:
+        this outbox never had the reference)."""
+        now = naive_utc(now or utcnow())
         with self._session.begin() as session:
             item = session.execute(select(OutboxItem).where(OutboxItem.reference == reference)).scalars().first()
             if item is None:
@@ -122,69 +128,93 @@ class Outbox:
             before = item.status
             if before in (PENDING, REJECTED):
                 item.status, item.payload = WITHDRAWN, None
+            elif before in (SENDING, DELIVERED):
+                item.status, item.payload, item.attempts = WITHDRAWING, None, 0
+                # A send in flight may still land: erase only once it has surely ended.
+                item.next_attempt_at = (item.claimed_at + self.claim_timeout) if before == SENDING else now
             return before
 
     # ------------------------------------------------------------------ sending
 
-    def _due_ids(self, now: datetime) -> List[int]:
+    def _due_ids(self, now: datetime, reference: Optional[str] = None) -> List[int]:
         with self._session.begin() as session:
-            session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.status == SENDING, OutboxItem.claimed_at < now - self.claim_timeout)
-                .values(status=PENDING)
-            )
-            return list(session.execute(
-                select(OutboxItem.id)
-                .where(OutboxItem.status == PENDING, OutboxItem.next_attempt_at <= now)
-                .order_by(OutboxItem.id)
-            ).scalars())
+            for claimed, claimable in ((SENDING, PENDING), (ERASING, WITHDRAWING)):
+                session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.status == claimed, OutboxItem.claimed_at < now - self.claim_timeout)
+                    .values(status=claimable)
+                )
+            query = (select(OutboxItem.id)
+                     .where(OutboxItem.status.in_(list(IN_FLIGHT)), OutboxItem.next_attempt_at <= now)
+                     .order_by(OutboxItem.id))
+            if reference is not None:
+                query = query.where(OutboxItem.reference == reference)
+            return list(session.execute(query).scalars())
 
     def _claim(self, item_id: int, now: datetime) -> Optional[OutboxItem]:
         """Atomically take one item; None if another sender got it first."""
         with self._session.begin() as session:
+            item = session.get(OutboxItem, item_id)
+            if item is None or item.status not in IN_FLIGHT:
+                return None
             claimed = session.execute(
                 update(OutboxItem)
-                .where(OutboxItem.id == item_id, OutboxItem.status == PENDING)
-                .values(status=SENDING, claimed_at=now)
+                .where(OutboxItem.id == item_id, OutboxItem.status == item.status)
+                .values(status=IN_FLIGHT[item.status], claimed_at=now)
             ).rowcount
             if claimed != 1:
                 return None
-            return session.get(OutboxItem, item_id)
+            session.refresh(item)
+            return item
 
-    def _finish(self, item_id: int, **values) -> None:
+    def _finish(self, item_id: int, in_flight: str, **values) -> None:
         with self._session.begin() as session:
             session.execute(
-                update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.status == SENDING).values(**values)
+                update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.status == in_flight).values(**values)
             )
 
-    async def deliver_pending(self, client, now: Optional[datetime] = None) -> DeliveryReport:
-        """Send every due item once. Marked delivered only after a 2xx from the backend."""
+    async def _send(self, item: OutboxItem, client) -> None:
+        if item.status == ERASING:
+            try:
+                await client.withdraw(item.reference)
+            except BackendError as exc:
+                if exc.status != 404:  # 404: the backend never got it, nothing left to erase
+                    raise
+        else:
+            await client.submit(json.loads(item.payload), item.idempotency_key)
+
+    async def deliver_pending(self, client, now: Optional[datetime] = None,
+                              reference: Optional[str] = None) -> DeliveryReport:
+        """Send every due item once (or only `reference`): saisines to store, withdrawals to
+        erase. An item is marked done only after a 2xx from the backend."""
         now = naive_utc(now or utcnow())
         report = DeliveryReport([], [], [])
-        for item_id in self._due_ids(now):
+        for item_id in self._due_ids(now, reference):
             item = self._claim(item_id, now)
             if item is None:
                 continue
+            in_flight, attempts = item.status, item.attempts + 1
+            back_to = PENDING if in_flight == SENDING else WITHDRAWING
             try:
-                await client.submit(json.loads(item.payload), item.idempotency_key)
+                await self._send(item, client)
             except Exception as exc:  # noqa: BLE001 - whatever failed, the item must stay queued
                 retryable = not isinstance(exc, BackendError) or exc.retryable
                 status = getattr(exc, "status", None)
                 error = f"{type(exc).__name__} {status or ''}".strip()[:200]
-                attempts = item.attempts + 1
                 if retryable:
                     wait = timedelta(seconds=self.backoff.delay(attempts))
-                    self._finish(item_id, status=PENDING, attempts=attempts, last_error=error,
+                    self._finish(item_id, in_flight, status=back_to, attempts=attempts, last_error=error,
                                  next_attempt_at=now + wait)
                     report.retrying.append(item.reference)
                 else:
-                    # The backend refused this saisine (4xx): retrying cannot help; keep it for a
-                    # person to look at instead of hammering the backend.
-                    log.error("saisine %s rejected by the backend (%s)", item.reference, status)
-                    self._finish(item_id, status=REJECTED, attempts=attempts, last_error=error)
+                    # The backend refused it (4xx): retrying cannot help; keep it for a person to
+                    # look at instead of hammering the backend.
+                    log.error("outbox item %s rejected by the backend (%s)", item.reference, status)
+                    self._finish(item_id, in_flight, status=REJECTED, attempts=attempts, last_error=error)
                     report.rejected.append(item.reference)
             else:
-                self._finish(item_id, status=DELIVERED, attempts=item.attempts + 1, payload=None,
+                done = DELIVERED if in_flight == SENDING else WITHDRAWN
+                self._finish(item_id, in_flight, status=done, attempts=attempts, payload=None,
                              delivered_at=utcnow(), last_error=None)
                 report.delivered.append(item.reference)
         return report
@@ -192,7 +222,7 @@ class Outbox:
     def next_due(self) -> Optional[datetime]:
         with self._session() as session:
             return session.execute(
-                select(OutboxItem.next_attempt_at).where(OutboxItem.status == PENDING)
+                select(OutboxItem.next_attempt_at).where(OutboxItem.status.in_(list(IN_FLIGHT)))
                 .order_by(OutboxItem.next_attempt_at).limit(1)
             ).scalars().first()
 

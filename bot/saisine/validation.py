@@ -96,6 +96,15 @@ def _section(category: str) -> dict:
     raise KeyError(f"unknown saisine category: {category}")
 
 
+def options(category: str) -> List[dict]:
+    """The options of one category, in the form's order: [{id, label, synonyms}]."""
+    return list(_section(category)["options"])
+
+
+def load_form_question(category: str) -> str:
+    return _section(category)["question"]
+
+
 def option_ids(category: str) -> List[str]:
     """Ids of one category: motifs, actions_engagees, soins, depuis, causes."""
     return [option["id"] for option in _section(category)["options"]]
@@ -147,20 +156,25 @@ def parse_options(text: str, category: str) -> Parsed[List[str]]:
     """Several options ("pharmacie et dentiste, lunettes"), each part matched on its own."""
     if contains_nir(text):
         return Parsed(error=NIR_ERROR)
+    typed = keyword_text(text)
+    for option in options(category):  # a button's payload is a label, commas and "et" included
+        if typed and typed == keyword_text(option["label"]):
+            return Parsed(value=[option["id"]])
+    parts = [p for p in re.split(r",|;|\bet\b|\bou\b|/|\+", text or "") if p.strip()]
+    found: List[str] = []
+    for part in parts if len(parts) > 1 else []:
+        parsed = parse_choice(part, _choices(category))
+        if not parsed.ok:
+            found = []
+            break
+        if parsed.value not in found:
+            found.append(parsed.value)
+    if found:
+        return Parsed(value=found)
     whole = parse_choice(text, _choices(category))
     if whole.ok:
         return Parsed(value=[whole.value], interpretation=whole.interpretation)
-    parts = [p for p in re.split(r",|;|\bet\b|\bou\b|/|\+", text or "") if p.strip()]
-    found: List[str] = []
-    for part in parts:
-        parsed = parse_choice(part, _choices(category))
-        if not parsed.ok:
-            return Parsed(error=whole.error)
-        if parsed.value not in found:
-            found.append(parsed.value)
-    if not found:
-        return Parsed(error=whole.error)
-    return Parsed(value=found)
+    return Parsed(error=whole.error)
 
 
 # --------------------------------------------------------------------------

@@ -40,45 +40,81 @@ def _wait_until_ready(url: str, processes: list, log_files: list) -> None:
     raise RuntimeError(f"{url} not ready after {STARTUP_TIMEOUT_SECONDS} s")
 
 
+class Process:
+    """One server process the tests may stop and start again (the backend, to simulate an outage)."""
+
+    def __init__(self, command: list, env: dict, log: Path, health_url: str):
+        self.command, self.env, self.log, self.health_url = command, env, log, health_url
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
+                                        stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self) -> None:
+        _wait_until_ready(self.health_url, [self.process], [self.log])
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
-    """Base URL of a running Rasa server wired to a running action server."""
+    """The whole assistant as `make run` starts it, on free ports and temporary SQLite files:
+    backend, outbox courier, action server, Rasa server. Yields URLs, paths and the processes."""
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does it).")
     workdir = tmp_path_factory.mktemp("assistant")
-    rasa_port, action_port = _free_port(), _free_port()
-    tracker_db = workdir / "trackers.db"
+    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
+    paths = {
+        "tracker_db": workdir / "trackers.db",
+        "saisine_db": workdir / "saisines.db",
+        "outbox_db": workdir / "outbox.db",
+    }
     env = dict(
         os.environ,
-        TRACKER_STORE_URL=f"sqlite:///{tracker_db}",
+        TRACKER_STORE_URL=f"sqlite:///{paths['tracker_db']}",
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        SAISINE_STORE_URL=f"sqlite:///{paths['saisine_db']}",
+        OUTBOX_URL=f"sqlite:///{paths['outbox_db']}",
+        WEB_PORT=str(web_port),
+        BACKEND_URL=f"http://127.0.0.1:{web_port}",
+        OUTBOX_POLL_SECONDS="1",
         RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TF_CPP_MIN_LOG_LEVEL="2",
     )
-    rasa_bin = str(Path(sys.executable).with_name("rasa"))
-    logs = [workdir / "actions.log", workdir / "rasa.log"]
-    commands = [
-        [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        [rasa_bin, "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface", "127.0.0.1",
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-    ]
-    processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        for command, log in zip(commands, logs)
-    ]
+    python, rasa_bin = sys.executable, str(Path(sys.executable).with_name("rasa"))
+    processes = {
+        "backend": Process([python, "-m", "bot.backend"], env, workdir / "backend.log",
+                           f"http://127.0.0.1:{web_port}/health"),
+        "courier": Process([python, "-m", "bot.saisine"], env, workdir / "courier.log", ""),
+        "actions": Process([rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                           env, workdir / "actions.log", f"http://127.0.0.1:{action_port}/health"),
+        "rasa": Process([rasa_bin, "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
+                         "127.0.0.1", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+                        env, workdir / "rasa.log", f"http://127.0.0.1:{rasa_port}/"),
+    }
     try:
-        _wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes, logs)
-        _wait_until_ready(f"http://127.0.0.1:{rasa_port}/", processes, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "tracker_db": tracker_db, "logs": logs}
+        for process in processes.values():
+            process.start()
+        for process in processes.values():
+            if process.health_url:
+                process.wait_ready()
+        yield {
+            "url": f"http://127.0.0.1:{rasa_port}", "backend_url": f"http://127.0.0.1:{web_port}",
+            "logs": [p.log for p in processes.values()], "processes": processes, **paths,
+        }
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for process in processes.values():
+            process.stop()
 
 
 class Conversation:
