@@ -83,7 +83,7 @@ async def create_saisine(request: web.Request) -> web.Response:
         raise ApiError(422, "La saisine contient des erreurs.", french_errors(exc)) from None
     try:
         result, created = await _run(
-            request.app[STORE_KEY].create, saisine, consent_text(saisine.consent.text_version)
+            request.app[STORE_KEY].create, saisine, consent_text(saisine.consent.text_version, saisine.consent.by)
         )
     except Conflict as exc:
         raise ApiError(409, str(exc)) from None

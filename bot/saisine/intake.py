@@ -158,8 +158,13 @@ def _wants_renoncement(draft: Dict[str, Any]) -> bool:
 
 
 def is_minor_under_15(draft: Dict[str, Any], today: date) -> bool:
+    """Under 15 on the day of the consent (today until it is given): a birthday reached later in
+    the conversation does not remove the need for a parent's consent."""
     birth = draft.get("date_naissance")
-    return bool(birth) and v.is_under_15(date.fromisoformat(birth), today)
+    if not birth:
+        return False
+    consent_day = datetime.fromisoformat(draft["consent_at"]).date() if draft.get("consent_at") else today
+    return v.is_under_15(date.fromisoformat(birth), consent_day)
 
 
 def outcome(draft: Dict[str, Any]) -> Optional[str]:
@@ -208,7 +213,7 @@ def _consent_question(draft: Dict[str, Any]) -> Question:
     entry = v.consent_versions()[v.current_consent_version()]
     texts = [p["text"].strip() for p in entry["notice"]]
     if draft.get("role") == PARTNER:
-        texts.append(v.load_form()["consent_texts"][-1]["partner_question"].strip())
+        texts.append(entry["partner_question"].strip())
         buttons = [{"title": "Oui, elle a donné son accord", "payload": "oui"},
                    {"title": "Non", "payload": "non"}]
     else:
@@ -224,8 +229,9 @@ def question(name: str, draft: Dict[str, Any]) -> Question:
     if name == "consent":
         return _consent_question(draft)
     if name == "parental_consent":
+        current = v.consent_versions()[v.current_consent_version()]
         text = (_prompt("parental_consent", PARTNER) if role == PARTNER
-                else v.load_form()["consent_texts"][-1]["parental_question"].strip())
+                else current["parental_question"].strip())
         return Question([text], YES_NO_BUTTONS)
     if name in CATEGORY_FIELDS:
         category = CATEGORY_FIELDS[name]
@@ -251,8 +257,12 @@ def question(name: str, draft: Dict[str, Any]) -> Question:
 # --------------------------------------------------------------------------
 
 def _says_none(text: str) -> bool:
-    words = keyword_text(text)
-    return words in NONE_ANSWERS or any(words == n or words.startswith(n + " ") for n in NONE_ANSWERS[:3])
+    """"aucune", "pas d'e-mail", "non merci": the optional field is left empty. An answer with an
+    @ is an address, even one that starts with "rien" or "aucun"."""
+    if "@" in (text or ""):
+        return False
+    words = keyword_text(text).replace("e mail", "email").replace("adresse mail", "email")
+    return words in NONE_ANSWERS or any(words.startswith(n + " ") for n in NONE_ANSWERS[:3])
 
 
 def _labels(category: str, ids: List[str]) -> str:
@@ -424,7 +434,6 @@ def build_saisine(draft: Dict[str, Any]):
     if _wants_renoncement(draft):
         renoncement = {"soins": draft["soins"], "depuis": draft.get("depuis"), "causes": draft.get("causes", [])}
     consent_at = datetime.fromisoformat(draft["consent_at"])
-    under_15 = v.is_under_15(date.fromisoformat(draft["date_naissance"]), consent_at.date())
     return Saisine(
         idempotency_key=draft["key"],
         motifs=draft["motifs"],
@@ -442,7 +451,8 @@ def build_saisine(draft: Dict[str, Any]):
             "text_version": draft["consent_version"], "given_at": consent_at,
             "channel": draft["consent_channel"],
             "by": "partner_confirms_person_consented" if partner else "person",
-            "parental_consent": True if under_15 else None,
+            # The model refuses a saisine of a child under 15 without it: never assumed here.
+            "parental_consent": draft.get("parental_consent"),
         },
     )
 

@@ -126,7 +126,10 @@ class Outbox:
             if item is None:
                 return None
             before = item.status
-            if before in (PENDING, REJECTED):
+            if before == REJECTED and item.payload is None:
+                # A refused erasure (the payload went with the delivery): ask the backend again.
+                item.status, item.attempts, item.next_attempt_at = WITHDRAWING, 0, now
+            elif before in (PENDING, REJECTED):
                 item.status, item.payload = WITHDRAWN, None
             elif before in (SENDING, DELIVERED):
                 item.status, item.payload, item.attempts = WITHDRAWING, None, 0

@@ -134,11 +134,13 @@ def current_consent_version() -> str:
     return load_form()["consent_texts"][-1]["version"]
 
 
-def consent_text(version: Optional[str] = None) -> str:
-    """The exact text shown before asking for consent: the notice, then the sentence."""
+def consent_text(version: Optional[str] = None, by: str = "person") -> str:
+    """The exact text shown before asking for consent: the notice, then the sentence the person
+    agrees to, or the question a partner answers for the person ("partner_confirms_person_consented")."""
     entry = consent_versions()[version or current_consent_version()]
     paragraphs = [p["text"].strip() for p in entry["notice"]]
-    return "\n\n".join(paragraphs + [entry["sentence"]["text"].strip()])
+    closing = entry["partner_question"] if by != "person" else entry["sentence"]["text"]
+    return "\n\n".join(paragraphs + [closing.strip()])
 
 
 def retention_months() -> int:
