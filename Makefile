@@ -18,12 +18,13 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8000
+export BACKEND_URL ?= http://localhost:$(WEB_PORT)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 # No telemetry nor error reports leave the machine (Rasa sends them by default).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install train validate unit conversations integration nlu-eval clean
+.PHONY: run test install chromium train validate unit conversations integration browser nlu-eval benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required (pyenv reads .python-version), found " + sys.version' 
@@ -33,7 +34,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --progress-bar on -e ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed
+# The pages' browser libraries (socket.io-client, axe-core), pinned by package-lock.json and served
+# by the web process: nothing is loaded from a CDN.
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing the web pages' libraries (npm ci)"
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's chromium for the browser tests (skipped when already there).
+chromium:
+	@$(SHELL) scripts/install_chromium.sh
+
+install: $(VENV)/.installed node_modules/.installed chromium
 
 $(MODEL): $(VENV)/.installed $(TRAINING_FILES)
 	@echo "==> Training the model (the data changed)"
@@ -43,7 +55,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_FILES)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) node_modules/.installed
 	@mkdir -p var/db var/log
 	@$(SHELL) scripts/run_all.sh
 
@@ -59,15 +71,25 @@ conversations: $(MODEL)
 integration: $(MODEL)
 	$(PY) -m pytest tests/integration -q
 
+# The chat page, the kiosk and the reference page in chromium (Playwright), on real servers.
+browser: $(MODEL) node_modules/.installed chromium
+	$(PY) -m pytest tests/browser -q
+
 test: install
 	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory conversations
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory browser
 
 # NLU evaluation: 5-fold cross-validation, per-intent F1, confused pairs, held-out accuracy.
 nlu-eval: $(MODEL)
 	$(PY) scripts/nlu_eval.py
+
+# Latency, throughput and memory of the whole stack at 1, 10, 20 and 50 concurrent conversations,
+# the in-process compute floor, ready time; `BENCH_ARGS=--train` also times a full training.
+benchmark: $(MODEL)
+	$(PY) scripts/benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports results

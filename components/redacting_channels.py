@@ -13,11 +13,11 @@ from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from sanic.request import Request
 
 from bot.parsing import redact_nir
+from components.web_socketio import WebSocketIOInput
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -46,7 +46,7 @@ class RedactingRestInput(RestInput):
         return super().blueprint(redacting(on_new_message))
 
 
-class RedactingSocketIOInput(SocketIOInput):
+class RedactingSocketIOInput(WebSocketIOInput):
     """The socket.io channel of the web widget and the kiosk, as Rasa's socketio channel."""
 
     @classmethod

@@ -1,72 +1,182 @@
-"""NLU evaluation: 5-fold cross-validation of our pipeline on the training data, then accuracy on
-the held-out phrasings (tests/nlu_holdout.yml, never trained on). Writes reports/nlu.md with
-per-intent precision, recall and F1 and the most confused pairs, and prints the headline figures.
+"""NLU evaluation, our pipeline against Rasa's default one, on the same folds.
+
+    make nlu-eval        (about an hour on 2 cores: 12 trainings)
+
+1. 5-fold cross-validation: the folds are drawn once (stratified, seed 42) and written to
+   var/nlu_eval/folds/; config.yml and configs/baseline.yml (Rasa 3.6's default pipeline, no spaCy)
+   are each trained on every training fold and tested on its test fold.
+2. Held-out phrasings (tests/nlu_holdout.yml, never trained on): our trained model
+   (models/assistant.tar.gz) and the baseline trained on all the training data.
+3. Conversation success: `rasa test core` on tests/test_*.yml, share of stories fully correct.
+Writes reports/nlu.md (per intent precision/recall/F1, confused pairs) and
+reports/nlu_confusion.png (our pipeline, cross-validation), and prints the headline figures.
 """
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Dict, List, Tuple
+
+from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
-RESULTS = ROOT / "var" / "results"
-REPORT = ROOT / "reports" / "nlu.md"
-FOLDS = 5
+RASA = str(Path(sys.executable).with_name("rasa"))
+WORK = ROOT / "var" / "nlu_eval"
+REPORTS = ROOT / "reports"
+FOLDS, SEED = 5, 42
+PIPELINES = {"ours": ROOT / "config.yml", "baseline": ROOT / "configs" / "baseline.yml"}
+HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
+
+Predictions = List[Tuple[str, str, str]]  # (text, expected, predicted)
 
 
-def run(step: str, command: list) -> None:
-    print(f"==> {step}", flush=True)
-    subprocess.run(command, cwd=ROOT, check=True)
+def rasa(*args: str) -> None:
+    subprocess.run([RASA, *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def intent_table(report: dict) -> list:
-    rows = []
-    for intent, scores in sorted(report.items()):
-        if isinstance(scores, dict) and "f1-score" in scores and intent not in ("micro avg", "macro avg", "weighted avg"):
-            rows.append((intent, scores["precision"], scores["recall"], scores["f1-score"], scores["support"]))
-    return rows
+def write_folds() -> List[Tuple[Path, Path]]:
+    """The same stratified folds for every pipeline, as Rasa YAML files."""
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    examples = data.intent_examples
+    labels = [example.get("intent") for example in examples]
+    folds = []
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    for number, (train_index, test_index) in enumerate(splitter.split(examples, labels)):
+        folder = WORK / "folds" / str(number)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, index in (("train", train_index), ("test", test_index)):
+            path = folder / f"{name}.yml"
+            subset = TrainingData([examples[i] for i in index], entity_synonyms=data.entity_synonyms)
+            path.write_text(subset.nlu_as_yaml(), encoding="utf-8")
+            paths.append(path)
+        folds.append((paths[0], paths[1]))
+    return folds
 
 
-def confused_pairs(errors_file: Path, limit: int = 10) -> list:
-    if not errors_file.exists():
-        return []
-    errors = json.loads(errors_file.read_text(encoding="utf-8"))
-    pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
-    return pairs.most_common(limit)
+def predictions(results: Path) -> Predictions:
+    found = []
+    for name in ("intent_errors.json", "intent_successes.json"):
+        path = results / name
+        if path.exists():
+            found += [(e["text"], e["intent"], e["intent_prediction"]["name"] or "")
+                      for e in json.loads(path.read_text(encoding="utf-8"))]
+    return found
 
 
-def markdown_section(title: str, report: dict, errors_file: Path) -> list:
-    lines = [f"## {title}", "", f"Accuracy: **{report['accuracy']:.1%}** — macro F1: {report['macro avg']['f1-score']:.3f}", "",
-             "| intent | precision | recall | F1 | examples |", "|---|---|---|---|---|"]
-    lines += [f"| {i} | {p:.2f} | {r:.2f} | {f:.2f} | {n} |" for i, p, r, f, n in intent_table(report)]
-    pairs = confused_pairs(errors_file)
-    lines += ["", "Most confused (expected → predicted, count):", ""]
-    lines += [f"- {expected} → {predicted}: {count}" for (expected, predicted), count in pairs] or ["- none"]
+def evaluate(model: Path, test_file: Path, results: Path) -> Predictions:
+    rasa("test", "nlu", "--model", str(model), "--nlu", str(test_file), "--out", str(results), "--successes")
+    return predictions(results)
+
+
+def train_nlu(config: Path, data: Path, out: Path, name: str) -> Path:
+    rasa("train", "nlu", "--config", str(config), "--nlu", str(data), "--out", str(out), "--fixed-model-name", name)
+    return out / f"{name}.tar.gz"
+
+
+def scores(found: Predictions) -> Dict:
+    from sklearn.metrics import classification_report
+
+    expected = [e for _, e, _ in found]
+    predicted = [p for _, _, p in found]
+    return classification_report(expected, predicted, output_dict=True, zero_division=0)
+
+
+def confusion_image(found: Predictions, path: Path, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    expected = [e for _, e, _ in found]
+    predicted = [p for _, _, p in found]
+    labels = sorted(set(expected) | set(predicted))
+    figure, axes = plt.subplots(figsize=(13, 11))
+    ConfusionMatrixDisplay.from_predictions(expected, predicted, labels=labels, ax=axes, xticks_rotation=90,
+                                            colorbar=False, cmap="Blues")
+    axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def section(title: str, found: Predictions, baseline: Predictions) -> List[str]:
+    ours, base = scores(found), scores(baseline)
+    lines = [f"## {title}", "",
+             f"Accuracy: **{ours['accuracy']:.1%}** (baseline {base['accuracy']:.1%}, "
+             f"{(ours['accuracy'] - base['accuracy']) * 100:+.1f} points) — macro F1 {ours['macro avg']['f1-score']:.3f} "
+             f"(baseline {base['macro avg']['f1-score']:.3f}) — {len(found)} examples", "",
+             "| intent | precision | recall | F1 | baseline F1 | examples |", "|---|---|---|---|---|---|"]
+    for intent, row in sorted(ours.items()):
+        if isinstance(row, dict) and intent not in ("macro avg", "weighted avg", "micro avg"):
+            base_f1 = base.get(intent, {}).get("f1-score", float("nan"))
+            lines.append(f"| {intent} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} | "
+                         f"{base_f1:.2f} | {int(row['support'])} |")
+    pairs = Counter((e, p) for _, e, p in found if e != p).most_common(10)
+    lines += ["", "Most confused, our pipeline (expected → predicted: count):", ""]
+    lines += [f"- {e} → {p}: {n}" for (e, p), n in pairs] or ["- none"]
     return lines + [""]
 
 
+def conversation_success() -> Tuple[int, int]:
+    out = WORK / "core"
+    completed = subprocess.run(
+        [RASA, "test", "core", "--stories", "tests", "--model", "models/assistant.tar.gz", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True)
+    match = re.findall(r"Correct:\s+(\d+) / (\d+)", completed.stdout + completed.stderr)
+    correct, total = match[0] if match else ("0", "0")  # the first line is the conversation level
+    return int(correct), int(total)
+
+
 def main() -> int:
-    cv_out, holdout_out = RESULTS / "nlu_cv", RESULTS / "nlu_holdout"
-    run(f"{FOLDS}-fold cross-validation (trains {FOLDS} times, a few minutes)",
-        [RASA, "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml", "--cross-validation",
-         "--folds", str(FOLDS), "--out", str(cv_out)])
-    run("Held-out phrasings on the trained model",
-        [RASA, "test", "nlu", "--nlu", "tests/nlu_holdout.yml", "--model", "models/assistant.tar.gz", "--out", str(holdout_out)])
-    cv = json.loads((cv_out / "intent_report.json").read_text(encoding="utf-8"))
-    holdout = json.loads((holdout_out / "intent_report.json").read_text(encoding="utf-8"))
+    steps = FOLDS * len(PIPELINES) + 3
+    progress = tqdm(total=steps, desc="NLU evaluation", unit="step")
+    folds = write_folds()
+    cv: Dict[str, Predictions] = {name: [] for name in PIPELINES}
+    for number, (train_file, test_file) in enumerate(folds):
+        for name, config in PIPELINES.items():
+            progress.set_postfix_str(f"fold {number + 1}/{FOLDS}, {name}")
+            model = train_nlu(config, train_file, WORK / "models" / name, f"fold{number}")
+            cv[name] += evaluate(model, test_file, WORK / "results" / name / f"fold{number}")
+            progress.update()
+    progress.set_postfix_str("held-out, ours")
+    holdout = {"ours": evaluate(ROOT / "models" / "assistant.tar.gz", HOLDOUT, WORK / "results" / "ours" / "holdout")}
+    progress.update()
+    progress.set_postfix_str("held-out, baseline")
+    baseline_model = train_nlu(PIPELINES["baseline"], ROOT / "data" / "nlu", WORK / "models" / "baseline", "full")
+    holdout["baseline"] = evaluate(baseline_model, HOLDOUT, WORK / "results" / "baseline" / "holdout")
+    progress.update()
+    progress.set_postfix_str("conversation tests")
+    correct, total = conversation_success()
+    progress.update()
+    progress.close()
+
+    REPORTS.mkdir(exist_ok=True)
+    confusion_image(cv["ours"], REPORTS / "nlu_confusion.png", f"config.yml — {FOLDS}-fold cross-validation")
     lines = [f"# NLU evaluation — {datetime.now():%Y-%m-%d %H:%M}", "",
-             "Pipeline: config.yml. Produced by `make nlu-eval`.", ""]
-    lines += markdown_section(f"{FOLDS}-fold cross-validation (test folds)", cv, cv_out / "intent_errors.json")
-    lines += markdown_section("Held-out phrasings (tests/nlu_holdout.yml)", holdout, holdout_out / "intent_errors.json")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
-    print(f"\nCross-validation accuracy: {cv['accuracy']:.1%} (macro F1 {cv['macro avg']['f1-score']:.3f})")
-    print(f"Held-out accuracy:         {holdout['accuracy']:.1%} (macro F1 {holdout['macro avg']['f1-score']:.3f})")
-    print(f"Report: {REPORT.relative_to(ROOT)}")
+             "Produced by `make nlu-eval` (scripts/nlu_eval.py). Ours: config.yml (spaCy fr_core_news_md + "
+             "DIET). Baseline: configs/baseline.yml, Rasa 3.6's default pipeline without spaCy. Same folds "
+             f"(stratified, seed {SEED}) for both.", "",
+             f"Conversation tests fully correct: **{correct} / {total}**", "",
+             "Confusion matrix (ours, cross-validation): nlu_confusion.png", ""]
+    lines += section(f"{FOLDS}-fold cross-validation", cv["ours"], cv["baseline"])
+    lines += section("Held-out phrasings (tests/nlu_holdout.yml)", holdout["ours"], holdout["baseline"])
+    (REPORTS / "nlu.md").write_text("\n".join(lines), encoding="utf-8")
+    for title, results in (("Cross-validation", cv), ("Held-out", holdout)):
+        ours, base = scores(results["ours"]), scores(results["baseline"])
+        print(f"{title:17s} ours {ours['accuracy']:.1%} (macro F1 {ours['macro avg']['f1-score']:.3f}) — "
+              f"baseline {base['accuracy']:.1%} (macro F1 {base['macro avg']['f1-score']:.3f})")
+    print(f"Conversation tests fully correct: {correct}/{total}")
+    print("Report: reports/nlu.md, reports/nlu_confusion.png")
     return 0
 
 

@@ -38,7 +38,9 @@ The assistant is running.
   Talk to it (REST):  curl -s -X POST http://localhost:${RASA_PORT}/webhooks/rest/webhook \\
                         -H 'Content-Type: application/json' \\
                         -d '{"sender": "moi", "message": "bonjour"}'
-  Web chat (socket.io channel): http://localhost:${RASA_PORT}/socket.io
+  Chat page:       http://localhost:${WEB_PORT}/
+  Kiosk (borne):   http://localhost:${WEB_PORT}/borne
+  Staff reference: http://localhost:${WEB_PORT}/reference
   Backend API (saisines, OpenAPI): http://localhost:${WEB_PORT}/api/openapi.yml
   Logs: var/log/   Conversations: ${TRACKER_STORE_URL}
 Press Ctrl-C to stop.

@@ -12,6 +12,7 @@ from bot.backend import CONFIG_KEY, BackendConfig
 from bot.backend.db import STORE_KEY, SaisineStore, create_all, make_engine, make_session_factory
 from bot.backend.middlewares import setup_middlewares
 from bot.backend.routes import setup_routes
+from bot.web import setup_web_routes
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def init_app(config: Optional[BackendConfig] = None) -> web.Application:
     app[CONFIG_KEY] = config
     setup_middlewares(app)
     setup_routes(app)
+    setup_web_routes(app)
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(retention_ctx)  # after the database: it needs the store
     return app
