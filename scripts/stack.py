@@ -87,6 +87,7 @@ class Stack:
             OUTBOX_URL=f"sqlite:///{self.paths['outbox_db']}",
             WEB_PORT=str(web_port),
             BACKEND_URL=self.backend_url,
+            RASA_PUBLIC_URL=self.rasa_url,
             OUTBOX_POLL_SECONDS="1",
             RASA_TELEMETRY_ENABLED="false",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -100,7 +101,8 @@ class Stack:
             "actions": Process([rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
                                env, workdir / "actions.log", f"http://127.0.0.1:{action_port}/health"),
             "rasa": Process([rasa, "run", "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
-                             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+                             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                             "--cors", self.backend_url],  # the web pages' origin, exactly
                             env, workdir / "rasa.log", f"{self.rasa_url}/"),
         }
 

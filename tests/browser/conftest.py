@@ -1,13 +1,11 @@
-"""Starts the whole assistant once for the browser tests — action server, Rasa server (socket.io,
-CORS for the web origin only) and the web process, on free ports with temporary SQLite files — and
+"""Starts the whole assistant once for the browser tests (scripts/stack.py: web process, courier,
+action server, Rasa with CORS for the web origin only, on free ports and temporary SQLite files) and
 drives Debian's chromium with Playwright's Python package (never Playwright's browser download).
 Helpers shared by the tests are in pages.py."""
 from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List
@@ -16,10 +14,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.pages import AXE, ANSWER_TIMEOUT_MS
-from tests.integration.conftest import _free_port, _wait_until_ready
+from scripts.stack import MODEL, Stack
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "assistant.tar.gz"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -32,6 +28,7 @@ class Servers:
     web: str
     rasa: str
     tracker_db: Path
+    saisine_db: Path
     logs: List[Path]
 
     def tracker_events(self, session_id: str) -> List[str]:
@@ -43,51 +40,18 @@ class Servers:
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory) -> Servers:
+    """The whole stack as `make run` starts it (scripts/stack.py), Rasa's --cors set to the web origin."""
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does it).")
     if not AXE.exists():
         pytest.fail("node_modules is missing: run `npm ci` (make install does it).")
-    workdir = tmp_path_factory.mktemp("browser")
-    web_port, rasa_port, action_port = _free_port(), _free_port(), _free_port()
-    web, rasa = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}"
-    tracker_db = workdir / "trackers.db"
-    env = dict(
-        os.environ,
-        TRACKER_STORE_URL=f"sqlite:///{tracker_db}",
-        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-        SAISINE_STORE_URL=f"sqlite:///{workdir / 'saisines.db'}",
-        OUTBOX_URL=f"sqlite:///{workdir / 'outbox.db'}",
-        BACKEND_URL=web,
-        WEB_PORT=str(web_port),
-        RASA_PUBLIC_URL=rasa,
-        RASA_TELEMETRY_ENABLED="false",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        TF_CPP_MIN_LOG_LEVEL="2",
-    )
-    rasa_bin = str(Path(sys.executable).with_name("rasa"))
-    commands = {
-        "web": [sys.executable, "-m", "bot.backend"],
-        "actions": [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        # --cors: the web origin exactly, no wildcard.
-        "rasa": [rasa_bin, "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface", "127.0.0.1",
-                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", web],
-    }
-    logs = [workdir / f"{name}.log" for name in commands]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-                 for command, log in zip(commands.values(), logs)]
+    stack = Stack(tmp_path_factory.mktemp("browser"))
+    stack.start()
     try:
-        _wait_until_ready(f"{web}/health", processes, logs)
-        _wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes, logs)
-        _wait_until_ready(f"{rasa}/", processes, logs)
-        yield Servers(web=web, rasa=rasa, tracker_db=tracker_db, logs=logs)
+        yield Servers(web=stack.backend_url, rasa=stack.rasa_url, tracker_db=stack.paths["tracker_db"],
+                      saisine_db=stack.paths["saisine_db"], logs=stack.logs)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stack.stop()
 
 
 @pytest.fixture(scope="session")

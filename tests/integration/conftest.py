@@ -8,8 +8,6 @@ import pytest
 import requests
 
 from scripts.stack import MODEL, Stack
-from scripts.stack import free_port as _free_port  # noqa: F401 - also used by tests/browser
-from scripts.stack import wait_until_ready as _wait_until_ready  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,8 @@
     this.rasaUrl = root.getAttribute("data-rasa-url") || "http://localhost:5005";
     this.domains = (root.getAttribute("data-link-domains") || "").split(/\s+/).filter(Boolean);
     this.linksOn = root.getAttribute("data-links") !== "off";
+    // Where the person is: recorded with a MAS consent ("web" or "borne"; see actions/saisine.py).
+    this.channel = root.getAttribute("data-channel") || "web";
     this.conversation = this.load();
     this.ready = false;     // true once the server confirmed our session
     this.queue = [];        // messages typed before that
@@ -154,7 +156,9 @@
   };
 
   Chat.prototype.emitMessage = function (payload) {
-    this.socket.emit("user_uttered", { message: payload, session_id: this.conversation.sessionId });
+    this.socket.emit("user_uttered", {
+      message: payload, session_id: this.conversation.sessionId, metadata: { channel: this.channel }
+    });
   };
 
   Chat.prototype.setStatus = function (text) {
