@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any, Dict, List, Optional
 
-from bot.parsing import Parsed, keyword_text, parse_choice, parse_yes_no
+from bot.parsing import MAX_ANSWER_CHARS, TOO_LONG_ERROR, Parsed, keyword_text, parse_choice, parse_yes_no
 from bot.prevention import Person, age_from_text, needed_facts
 
 # phrase (folded) → (for_whom, sex). Longer phrases are tried first.
@@ -97,6 +97,9 @@ FORM_SLOTS = list(SLOT_FOR_FACT.values()) + ["prevention_for_whom"]
 
 def read_answer(slot: str, text: str, today: Optional[date] = None) -> Parsed:
     """Reads one answer; the value is a dict of the slots it fills (an age fills years and months)."""
+    if isinstance(text, str) and len(text) > MAX_ANSWER_CHARS:
+        # An answer is a few words; a 5 000-digit number would overflow int() further down.
+        return Parsed(error=TOO_LONG_ERROR)
     if slot == "prevention_age_years":
         age = age_from_text(text, today=today)
         return _slots(age, lambda value: {"prevention_age_years": value[0], "prevention_age_months": value[1]})
