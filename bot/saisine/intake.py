@@ -248,7 +248,8 @@ def question(name: str, draft: Dict[str, Any]) -> Question:
         return Question([render_summary(draft), _prompt("confirmation", role)], CONFIRMATION_BUTTONS)
     buttons = [NO_EMAIL] if name in ("email", "detecteur_email") else []
     if name == "detecteur_telephone":
-        buttons = [{"title": "Passer", "payload": "passer"}]
+        # Not "Passer": the NLU reads that word as `stop`, which would cancel the whole saisine.
+        buttons = [{"title": "Pas de téléphone", "payload": "pas de téléphone"}]
     return Question([_prompt(name, role)], buttons)
 
 

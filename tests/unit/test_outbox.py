@@ -15,6 +15,7 @@ from bot.backend.db import STORE_KEY, utcnow
 from bot.saisine.client import BackendClient, BackendError
 from bot.saisine.model import REFERENCE_PATTERN, Saisine
 from bot.saisine.outbox import DELIVERED, PENDING, REJECTED, SENDING, WITHDRAWN, Backoff, Outbox
+from tests.unit.saisine_samples import minimal_saisine
 
 SERVICE_TOKEN = "service-secret-for-tests"
 LATER = timedelta(minutes=30)  # past any backoff (capped at 5 minutes)
@@ -80,14 +81,7 @@ def outbox(tmp_path):
 
 
 def saisine(n: int = 1) -> Saisine:
-    return Saisine.parse_obj({
-        "idempotency_key": f"outbox-test-key-{n:06d}",
-        "motifs": ["acces_droits"],
-        "person": {"nom": "Martin", "prenom": "Paul", "date_naissance": "1970-01-02",
-                   "telephone": "0612345678"},
-        "consent": {"text_version": "annexe4-2025-v1", "given_at": "2026-11-20T10:00:00Z",
-                    "channel": "web", "by": "person"},
-    })
+    return minimal_saisine(f"outbox-test-key-{n:06d}", given_at="2026-11-20T10:00:00Z")
 
 
 class CountingClient:

@@ -7,6 +7,7 @@ import pytest
 from bot.saisine.client import BackendError
 from bot.saisine.model import Saisine
 from bot.saisine.outbox import DELIVERED, PENDING, REJECTED, SENDING, WITHDRAWING, WITHDRAWN, Outbox
+from tests.unit.saisine_samples import minimal_saisine
 
 T0 = datetime(2026, 11, 20, 10, 0)  # naive UTC, as the outbox stores it
 LATER = timedelta(minutes=30)  # past any backoff (capped at 5 minutes)
@@ -49,14 +50,7 @@ def backend():
 
 
 def saisine(n: int = 1) -> Saisine:
-    return Saisine.parse_obj({
-        "idempotency_key": f"withdrawal-test-key-{n:06d}",
-        "motifs": ["acces_droits"],
-        "person": {"nom": "Martin", "prenom": "Paul", "date_naissance": "1970-01-02",
-                   "telephone": "0612345678"},
-        "consent": {"text_version": "annexe4-2025-v1", "given_at": "2026-11-20T09:00:00Z",
-                    "channel": "web", "by": "person"},
-    })
+    return minimal_saisine(f"withdrawal-test-key-{n:06d}", given_at="2026-11-20T09:00:00Z")
 
 
 def item(outbox, reference):

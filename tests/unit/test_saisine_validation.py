@@ -9,17 +9,11 @@ from pydantic import ValidationError
 
 from bot.saisine import validation as v
 from bot.saisine.model import NIR_FIELD_ERROR, Saisine, french_errors
+from tests.unit.saisine_samples import nir
 
 TODAY = date(2026, 11, 24)
 
 
-def nir(body13: str = "1850578006084", valid_key: bool = True, sep: str = "") -> str:
-    """A NIR with its key (97 - n % 97), or with a wrong key."""
-    key = 97 - int(body13) % 97
-    if not valid_key:
-        key = key % 97 + 1
-    parts = [body13[0], body13[1:3], body13[3:5], body13[5:7], body13[7:10], body13[10:13], f"{key:02d}"]
-    return sep.join(parts)
 
 
 # --------------------------------------------------------------------------- phones
