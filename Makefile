@@ -14,6 +14,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data rules -name '*.yml' 2>
 
 # Embedded defaults: SQLite tracker store, no external service. Override from the environment.
 export TRACKER_STORE_URL ?= sqlite:///var/db/trackers.db
+export LOCK_STORE_URL ?= memory://
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
@@ -24,7 +25,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # No telemetry nor error reports leave the machine (Rasa sends them by default).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install chromium train validate unit conversations integration browser nlu-eval benchmark clean
+.PHONY: run test install chromium train validate unit conversations integration browser scale nlu-eval benchmark clean audit
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required (pyenv reads .python-version), found " + sys.version' 
@@ -71,6 +72,12 @@ conversations: $(MODEL)
 integration: $(MODEL)
 	$(PY) -m pytest tests/integration -q
 
+# On the engines of a real deployment: PostgreSQL and Redis from Debian's packages, started on
+# loopback for the run and stopped after (scripts/services.sh); two Rasa and two action servers
+# behind round-robin proxies, and the fault tests that kill them.
+scale: $(MODEL)
+	$(SHELL) scripts/services.sh run $(PY) -m pytest tests/scale -q -s
+
 # The chat page, the kiosk and the reference page in chromium (Playwright), on real servers.
 browser: $(MODEL) node_modules/.installed chromium
 	$(PY) -m pytest tests/browser -q
@@ -81,6 +88,7 @@ test: install
 	@$(MAKE) --no-print-directory conversations
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory browser
+	@$(MAKE) --no-print-directory scale
 
 # NLU evaluation: 5-fold cross-validation, per-intent F1, confused pairs, held-out accuracy.
 nlu-eval: $(MODEL)
@@ -93,3 +101,31 @@ benchmark: $(MODEL)
 
 clean:
 	rm -rf models var reports results
+
+# Known vulnerabilities of the dependencies (pip-audit on PyPI's advisory data), triaged in
+# docs/security-audit.md. pyproject.toml is resolved afresh (deploy/audit_requirements.py): the
+# runtime set the production image installs, then what the test extra adds. pip-audit has its own
+# venv (its pins conflict with Rasa 3.6.21's), installed from pyproject's `audit` dependency group.
+# --strict: a package that could not be checked fails the audit instead of passing silently.
+# Accepted advisories (each with its reason in docs/security-audit.md): deploy/pip-audit-accepted.txt.
+AUDIT_VENV := var/audit-venv
+AUDIT_DIR := var/audit
+AUDIT_IGNORES = $(addprefix --ignore-vuln ,$(shell sed -e 's/\#.*//' deploy/pip-audit-accepted.txt))
+
+$(AUDIT_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --group audit
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	@mkdir -p $(AUDIT_DIR)
+	$(AUDIT_VENV)/bin/python deploy/audit_requirements.py $(AUDIT_DIR)
+	@$(AUDIT_VENV)/bin/pip-audit --version
+	@status=0; for set in runtime test-only; do \
+	  echo "==> pip-audit: $(AUDIT_DIR)/$$set.txt"; \
+	  $(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off --aliases on \
+	    --cache-dir $(AUDIT_DIR)/cache $(AUDIT_IGNORES) -r $(AUDIT_DIR)/$$set.txt 2>&1 \
+	    | tee $(AUDIT_DIR)/$$set.audit.txt; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || status=1; \
+	done; exit $$status

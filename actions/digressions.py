@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import topics
 from bot.parsing import looks_like_nir
+from bot.saisine.validation import has_markup
 from bot.answers import render_right_summary
 from bot.contacts import contacts_from_text, render_contacts
 from bot.prevention import direct_answer, find_offer
@@ -27,8 +28,8 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> boo
     name = intent.get("name")
     if (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
         return False
-    if looks_like_nir(message.get("text") or ""):
-        return False  # a NIR is refused and explained, never taken for a question
+    if looks_like_nir(message.get("text") or "") or has_markup(message.get("text")):
+        return False  # a NIR or markup is refused and explained by the form, never taken for a question
     right = topics.right_for_intent(name)
     offer = find_offer(message.get("text") or "") if name == "ask_prevention" else None
     if right is not None:

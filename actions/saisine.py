@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
@@ -24,6 +25,8 @@ from bot.saisine import validation as v
 # The person waits for this answer: a backend that hangs must not hold the chat.
 IMMEDIATE_DELIVERY_TIMEOUT_SECONDS = 3.0
 CLEARED = [SlotSet("saisine_draft", None), SlotSet("saisine_answer", None)]
+# The draft once handed off: only its reference, until action_saisine_finish clears it.
+HANDED_OFF = "handed_off"
 
 
 def _draft(tracker: Tracker) -> Dict[str, Any]:
@@ -130,7 +133,8 @@ class ValidateSaisineForm(AnswerReadingForm):
         return "validate_saisine_form"
 
     def slots_to_ask(self, tracker: Tracker) -> List[Text]:
-        done = intake.next_field(_draft(tracker), datetime.now(timezone.utc).date()) is None
+        draft = _draft(tracker)
+        done = bool(draft.get(HANDED_OFF)) or intake.next_field(draft, datetime.now(timezone.utc).date()) is None
         return [] if done else ["saisine_answer"]
 
     def read(self, slot: Text, value: Any, tracker: Tracker) -> Optional[Parsed]:
@@ -147,48 +151,67 @@ class ValidateSaisineForm(AnswerReadingForm):
         return Parsed(value={"saisine_draft": parsed.value, "saisine_answer": None},
                       interpretation=parsed.interpretation)
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        draft = tracker.slots.get("saisine_draft")
+        if isinstance(draft, dict) and not draft.get(HANDED_OFF) and intake.outcome(draft) == intake.CONFIRMED:
+            events += await hand_off(dispatcher, draft)
+        return events
+
+
+async def hand_off(dispatcher: CollectingDispatcher, draft: Dict[str, Any]) -> List[EventType]:
+    """Hands a confirmed saisine to the outbox and gives the person its reference.
+
+    Called by the form's validation in the very action call that reads "Confirmer": if that call
+    dies (action server killed, network cut), Rasa drops all its events, the form stays on the
+    summary and the person's next "Confirmer" does it again — harmless, the draft's idempotency key
+    gives back the same reference. The draft left behind holds only the reference.
+    """
+    saisine = intake.build_saisine(draft)
+    outbox = _outbox()
+    # Durable first: the reference is given only once the outbox transaction is committed.
+    reference = await asyncio.to_thread(outbox.enqueue, saisine)
+    async with _client() as client:
+        await outbox.deliver_pending(client, reference=reference)
+    delivered = await asyncio.to_thread(outbox.status, reference) == "delivered"
+    next_steps = v.load_form()["presentation"]["next_steps"]
+    if delivered:
+        head = f"Votre demande est transmise à la Mission accompagnement santé. Votre référence : {reference}."
+    else:
+        head = (f"Votre demande est enregistrée sous la référence {reference}. Le service est "
+                "momentanément injoignable : elle lui sera transmise automatiquement dès que possible, "
+                "vous n'avez rien à refaire.")
+    dispatcher.utter_message(text=head)
+    dispatcher.utter_message(text=next_steps["text"].strip() + "\n" + _source_line(next_steps))
+    dispatcher.utter_message(
+        text=(f"Notez votre référence {reference}. Pour retirer votre accord à tout moment, écrivez "
+              f"« je retire mon consentement {reference} »."),
+        buttons=[topics.OTHER_TOPIC_BUTTON],
+    )
+    return [SlotSet("saisine_draft", {HANDED_OFF: reference}), SlotSet("saisine_answer", None),
+            SlotSet("saisine_reference", reference)]
+
 
 class ActionSaisineFinish(Action):
-    """The form is over: hand the confirmed saisine to the outbox, or say nothing was kept."""
+    """The form is over: the saisine was handed off (nothing to add), or say nothing was kept."""
 
     def name(self) -> Text:
         return "action_saisine_finish"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         draft = _draft(tracker)
+        if draft.get(HANDED_OFF):
+            return CLEARED
         result = intake.outcome(draft)
-        if result == intake.CONFIRMED:
-            return await self._hand_off(dispatcher, draft)
+        if result == intake.CONFIRMED:  # a draft confirmed before hand-off moved into the form
+            return await hand_off(dispatcher, draft) + CLEARED
         if result == intake.REFUSED:
             dispatcher.utter_message(response="utter_saisine_refused")
             _utter_other_contacts(dispatcher, tracker)
         else:
             dispatcher.utter_message(response="utter_saisine_cancelled")
         return CLEARED
-
-    async def _hand_off(self, dispatcher: CollectingDispatcher, draft: Dict[str, Any]) -> List[EventType]:
-        saisine = intake.build_saisine(draft)
-        outbox = _outbox()
-        # Durable first: the reference is given only once the outbox transaction is committed.
-        reference = await asyncio.to_thread(outbox.enqueue, saisine)
-        async with _client() as client:
-            await outbox.deliver_pending(client, reference=reference)
-        delivered = await asyncio.to_thread(outbox.status, reference) == "delivered"
-        next_steps = v.load_form()["presentation"]["next_steps"]
-        if delivered:
-            head = f"Votre demande est transmise à la Mission accompagnement santé. Votre référence : {reference}."
-        else:
-            head = (f"Votre demande est enregistrée sous la référence {reference}. Le service est "
-                    "momentanément injoignable : elle lui sera transmise automatiquement dès que possible, "
-                    "vous n'avez rien à refaire.")
-        dispatcher.utter_message(text=head)
-        dispatcher.utter_message(text=next_steps["text"].strip() + "\n" + _source_line(next_steps))
-        dispatcher.utter_message(
-            text=(f"Notez votre référence {reference}. Pour retirer votre accord à tout moment, écrivez "
-                  f"« je retire mon consentement {reference} »."),
-            buttons=[topics.OTHER_TOPIC_BUTTON],
-        )
-        return CLEARED + [SlotSet("saisine_reference", reference)]
 
 
 class ActionSaisineCancel(Action):

@@ -390,6 +390,7 @@ _STRONG_TRIGGERS = (("habite",), ("habite", "a"), ("habite", "a", "le"), ("vis",
 _DEPT_TRIGGERS = (("dans", "le"), ("dans", "la"), ("dans", "les"), ("dans", "l"), ("en",), ("de", "le"),
                   ("de", "la"), ("de", "l"), ("departement",), ("dept",), ("dep",), ("habite", "le"),
                   ("habite", "en"))
+_EXPLICIT_DEPT_TRIGGERS = (("departement",), ("dept",))
 _POSTAL_TRIGGERS = (("code", "postal"), ("cp",), ("habite",), ("habite", "a"), ("habite", "le"), ("habite", "au"))
 # A département name that is also a town's name is the département, except these (after "à").
 _TOWN_FIRST = {"vienne", "paris", "belfort"}
@@ -592,7 +593,11 @@ def _scan(tokens: List[str]) -> Tuple[List[_Match], List[_Match]]:
         code = token.upper()
         if code in ref.departements and (code.isdigit() or code in ("2A", "2B")):
             follows = tokens[i + 1] if i + 1 < len(tokens) else ""
-            date_like = follows in _MONTHS
+            # "le 12 mai" is a date, but 32-95 and 971-976 cannot be days: "dans le 93 mai…" is
+            # the 93 ("mai" for "mais" in SMS French). After "département" any code is one.
+            could_be_day = code.isdigit() and 1 <= int(code) <= 31
+            date_like = (follows in _MONTHS and could_be_day
+                         and not _preceded_by(tokens, i, _EXPLICIT_DEPT_TRIGGERS))
             match = _Match(i, i + 1, "dept_code", token, code=code)
             if whole == 1 or (not date_like and _preceded_by(tokens, i, _DEPT_TRIGGERS)):
                 found.append(match)

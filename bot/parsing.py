@@ -260,6 +260,11 @@ RESOURCES_ERROR = (
     "par exemple « 900 € par mois » ou « 10 800 € par an » ?"
 )
 
+TOO_HIGH_RESOURCES_ERROR = (
+    "Ce montant me paraît très élevé. Pouvez-vous vérifier vos ressources, "
+    "par exemple « 900 € par mois » ?"
+)
+
 _AMOUNT = re.compile(
     r"(?<![\d,.])"
     r"(?P<int>\d{1,3}(?:[ .]\d{3})+(?!\d)|\d+)"  # 1 500 / 1.500 / 1500
@@ -360,12 +365,14 @@ def _resources_from(folded: str, require_marker: bool) -> Parsed[float]:
             "le total de vos ressources, par exemple « 900 € par mois » ?"
         )
     amount = amounts[0]
+    # Checked before _annualise formats the amount: 309+ digits make a float('inf'), which
+    # eur() cannot format. Every period factor is >= 1, so a typed amount above the limit is
+    # a yearly one above it too.
+    if amount.value > MAX_ANNUAL_RESOURCES:
+        return _failure(TOO_HIGH_RESOURCES_ERROR)
     annual, interpretation = _annualise(amount.value, _find_period(folded, amount))
     if annual > MAX_ANNUAL_RESOURCES:
-        return _failure(
-            "Ce montant me paraît très élevé. Pouvez-vous vérifier vos ressources, "
-            "par exemple « 900 € par mois » ?"
-        )
+        return _failure(TOO_HIGH_RESOURCES_ERROR)
     return _success(annual, interpretation)
 
 

@@ -8,7 +8,7 @@ Rasa 3.6.21's SocketIOInput fails in two ways with the python-socketio 5.x insta
 
 WebSocketIOInput re-registers the two handlers concerned. A socket follows one conversation at a
 time (a new session_request leaves the previous room) and may only speak in the session it joined.
-Subclasses that wrap `on_new_message` (components.redacting_channels) keep working unchanged.
+Subclasses guard each message in `handle_user_message` (components.public_channels).
 """
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ class WebSocketIOOutput(SocketIOOutput):
             await self._send_message(recipient_id, message)
 
 
+def client_address(request: Any) -> Optional[Text]:
+    """The client's address; behind a proxy Sanic reads it from X-Forwarded-For only when told to
+    trust the proxy (SANIC_PROXIES_COUNT / SANIC_FORWARDED_SECRET in the environment)."""
+    if request is None:
+        return None
+    return request.remote_addr or request.ip or None
+
+
 async def _maybe_await(result: Any) -> Any:
     # enter_room/leave_room are plain methods in python-socketio < 5.10, coroutines since.
     return await result if inspect.isawaitable(result) else result
@@ -54,6 +62,11 @@ async def _maybe_await(result: Any) -> Any:
 
 class WebSocketIOInput(SocketIOInput):
     """Rasa's socketio channel (name "socketio", path /socket.io) with the fixes above."""
+
+    async def handle_user_message(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                                  message: UserMessage, client: Text) -> None:
+        """Hands one message to Rasa; components.public_channels adds its guards here."""
+        await on_new_message(message)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return WebSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
@@ -87,15 +100,21 @@ class WebSocketIOInput(SocketIOInput):
                 sender_id = sid
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
-                metadata = json.loads(metadata)
-            await on_new_message(
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            environ = sio.get_environ(sid, namespace=self.namespace) or {}
+            await self.handle_user_message(
+                on_new_message,
                 UserMessage(
                     data.get("message", ""),
                     WebSocketIOOutput(sio, self.bot_message_evt),
                     sender_id,
                     input_channel=self.name(),
-                    metadata=metadata,
-                )
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                ),
+                client=client_address(environ.get("sanic.request")) or sid,
             )
 
         # `on` replaces the handlers Rasa registered for these events.

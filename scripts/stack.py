@@ -1,6 +1,7 @@
 """Starts the whole assistant as `make run` does — backend, outbox courier, action server, Rasa
-server — on free ports and SQLite files in a given folder. Used by the integration tests and the
-benchmark, so both measure the real thing.
+server — on free ports and SQLite files in a given folder (or PostgreSQL/Redis, several Rasa and
+action servers behind a proxy). Used by the integration, scale and fault tests and the benchmark,
+so all of them measure the real thing.
 
     with Stack(workdir) as stack:           # or stack.start() / stack.stop()
         stack.rasa_url, stack.processes["backend"].stop(), stack.paths["saisine_db"]
@@ -61,6 +62,12 @@ class Process:
         if self.health_url:
             wait_until_ready(self.health_url, [self.process], [self.log])
 
+    def kill(self) -> None:
+        """SIGKILL: the process dies at once, mid-request if it was in one (the fault tests)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -73,17 +80,31 @@ class Process:
 
 
 class Stack:
-    def __init__(self, workdir: Path, model: Path = MODEL, extra_env: Optional[Dict[str, str]] = None):
+    """The whole assistant. By default one process of each kind on SQLite files in `workdir`.
+
+    rasa_servers / action_servers > 1 start that many processes behind a round-robin proxy
+    (scripts/round_robin_proxy.py) so that one conversation's messages alternate between them;
+    they then need shared stores: pass tracker_store_url (PostgreSQL), lock_store_url (Redis).
+    """
+
+    def __init__(self, workdir: Path, model: Path = MODEL, extra_env: Optional[Dict[str, str]] = None,
+                 rasa_servers: int = 1, action_servers: int = 1, tracker_store_url: Optional[str] = None,
+                 saisine_store_url: Optional[str] = None, lock_store_url: str = "memory://"):
         workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
         rasa_port, action_port, web_port = free_port(), free_port(), free_port()
         self.paths = {name: workdir / f"{name[:-3]}.db" for name in ("tracker_db", "saisine_db", "outbox_db")}
+        self.tracker_store_url = tracker_store_url or f"sqlite:///{self.paths['tracker_db']}"
+        self.saisine_store_url = saisine_store_url or f"sqlite:///{self.paths['saisine_db']}"
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.backend_url = f"http://127.0.0.1:{web_port}"
+        self.action_url = f"http://127.0.0.1:{action_port}"
         env = dict(
             os.environ,
-            TRACKER_STORE_URL=f"sqlite:///{self.paths['tracker_db']}",
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-            SAISINE_STORE_URL=f"sqlite:///{self.paths['saisine_db']}",
+            TRACKER_STORE_URL=self.tracker_store_url,
+            LOCK_STORE_URL=lock_store_url,
+            ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            SAISINE_STORE_URL=self.saisine_store_url,
             OUTBOX_URL=f"sqlite:///{self.paths['outbox_db']}",
             WEB_PORT=str(web_port),
             BACKEND_URL=self.backend_url,
@@ -94,17 +115,37 @@ class Stack:
             TF_CPP_MIN_LOG_LEVEL="2",
             **(extra_env or {}),
         )
+        self.env = env
         python, rasa = sys.executable, str(Path(sys.executable).with_name("rasa"))
-        self.processes = {
+        self.processes: Dict[str, Process] = {
             "backend": Process([python, "-m", "bot.backend"], env, workdir / "backend.log", f"{self.backend_url}/health"),
             "courier": Process([python, "-m", "bot.saisine"], env, workdir / "courier.log"),
-            "actions": Process([rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                               env, workdir / "actions.log", f"http://127.0.0.1:{action_port}/health"),
-            "rasa": Process([rasa, "run", "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
-                             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                             "--cors", self.backend_url],  # the web pages' origin, exactly
-                            env, workdir / "rasa.log", f"{self.rasa_url}/"),
         }
+
+        def actions(port: int) -> List[str]:
+            return [rasa, "run", "actions", "--actions", "actions", "--port", str(port)]
+
+        def rasa_server(port: int) -> List[str]:
+            return [rasa, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
+                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                    "--cors", self.backend_url]  # the web pages' origin, exactly
+
+        proxy = [python, str(ROOT / "scripts" / "round_robin_proxy.py")]
+        for kind, count, port, command, health in (
+                ("actions", action_servers, action_port, actions, "/health"),
+                ("rasa", rasa_servers, rasa_port, rasa_server, "/")):
+            if count == 1:
+                self.processes[kind] = Process(command(port), env, workdir / f"{kind}.log",
+                                               f"http://127.0.0.1:{port}{health}")
+                continue
+            upstreams = []
+            for number in range(1, count + 1):
+                own_port = free_port()
+                upstreams.append(f"http://127.0.0.1:{own_port}")
+                self.processes[f"{kind}-{number}"] = Process(command(own_port), env, workdir / f"{kind}-{number}.log",
+                                                             f"{upstreams[-1]}{health}")
+            self.processes[f"{kind}-proxy"] = Process(proxy + ["--port", str(port)] + upstreams, env,
+                                                      workdir / f"{kind}-proxy.log", f"http://127.0.0.1:{port}{health}")
 
     @property
     def logs(self) -> List[Path]:

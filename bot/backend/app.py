@@ -9,8 +9,9 @@ from typing import AsyncIterator, Optional
 from aiohttp import web
 
 from bot.backend import CONFIG_KEY, BackendConfig
-from bot.backend.db import STORE_KEY, SaisineStore, create_all, make_engine, make_session_factory
+from bot.backend.db import STORE_KEY, SaisineStore, make_engine, make_session_factory
 from bot.backend.middlewares import setup_middlewares
+from bot.backend.migrate import upgrade_to_head
 from bot.backend.routes import setup_routes
 from bot.web import setup_web_routes
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[CONFIG_KEY].database_url)
-    create_all(engine)
+    upgrade_to_head(engine)  # Alembic: a new database is created, an older one migrated
     app[STORE_KEY] = SaisineStore(make_session_factory(engine))
     yield
     engine.dispose()
@@ -51,9 +52,10 @@ def init_app(config: Optional[BackendConfig] = None) -> web.Application:
     config = config or BackendConfig.from_env()
     if config.uses_dev_tokens:
         log.warning("backend uses a development token: set BACKEND_SERVICE_TOKEN and BACKEND_STAFF_TOKEN")
-    app = web.Application(client_max_size=config.max_body_bytes)
+    # aiohttp refuses a body of client_max_size bytes or more; max_body_bytes itself is allowed.
+    app = web.Application(client_max_size=config.max_body_bytes + 1)
     app[CONFIG_KEY] = config
-    setup_middlewares(app)
+    setup_middlewares(app)  # rate and size limits cover the web pages too
     setup_routes(app)
     setup_web_routes(app)
     app.cleanup_ctx.append(database_ctx)

@@ -3,6 +3,9 @@
 Personal data lives only in `payload` and the consent columns; withdrawal, erasure and the
 retention job set them to NULL and keep a tombstone (reference, status, dates) so that a retry of
 an erased saisine does not bring it back.
+
+The tables are created and changed by Alembic revisions (bot/backend/migrations, run by
+bot.backend.migrate at start): a change to the models below needs a new revision.
 """
 from __future__ import annotations
 
@@ -97,10 +100,6 @@ class AuditRow(Base):
     action = Column(String(20), nullable=False)
     reference = Column(String(20), index=True)
     at = Column(DateTime, nullable=False)
-
-
-def create_all(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
 
 
 class Conflict(Exception):

@@ -20,6 +20,7 @@ from bot.saisine.validation import consent_text
 OPENAPI_PATH = Path(__file__).with_name("openapi.yml")
 MAX_PAGE = 200
 NOT_FOUND = "Aucune saisine ne porte cette référence."
+_ASCII_INT = re.compile(r"[0-9]{1,12}")
 
 
 async def _run(func, *args, **kwargs):
@@ -52,7 +53,9 @@ def _int_param(request: web.Request, name: str, default: int, low: int, high: in
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only, and few of them: str.isdigit() also takes "²" and "١٢", which int()
+    # refuses or reads, and int() refuses more than 4 300 digits.
+    if not _ASCII_INT.fullmatch(raw) or not low <= int(raw) <= high:
         raise ApiError(400, f"Le paramètre « {name} » doit être un entier entre {low} et {high}.")
     return int(raw)
 

@@ -76,7 +76,7 @@ ROLE_BUTTONS = [
     {"title": "Pour moi", "payload": "pour moi"},
     {"title": "Pour une personne que j'accompagne", "payload": "pour une personne que j'accompagne"},
 ]
-STRUCTURE_ERROR = "Pouvez-vous indiquer le nom de votre structure en quelques mots (2 à 120 caractères) ?"
+STRUCTURE_ERROR = v.STRUCTURE_ERROR
 
 
 @dataclass
@@ -270,15 +270,6 @@ def _labels(category: str, ids: List[str]) -> str:
     return " ; ".join(v.option_label(category, i) for i in ids)
 
 
-def _read_structure(text: str) -> Parsed[str]:
-    if v.contains_nir(text):
-        return Parsed(error=v.NIR_ERROR)
-    cleaned = re.sub(r"\s+", " ", text or "").strip()
-    if not 2 <= len(cleaned) <= 120 or not re.search(r"[^\W\d_]", cleaned):
-        return Parsed(error=STRUCTURE_ERROR)
-    return Parsed(value=cleaned)
-
-
 def _read_value(name: str, text: str, draft: Dict[str, Any], today: date) -> Parsed[Any]:
     """(value, interpretation) for one field, before it is written into the draft."""
     if name in CATEGORY_FIELDS:
@@ -293,7 +284,7 @@ def _read_value(name: str, text: str, draft: Dict[str, Any], today: date) -> Par
     if name in ("nom", "prenom", "detecteur_nom"):
         return v.validate_name(text)
     if name == "detecteur_structure":
-        return _read_structure(text)
+        return v.validate_structure(text)
     if name == "date_naissance":
         parsed = v.validate_birth_date(text, today=today)
         if not parsed.ok:
@@ -398,7 +389,9 @@ def _consistent(draft: Dict[str, Any]) -> Dict[str, Any]:
 # --------------------------------------------------------------------------
 
 def display_phone(e164: str) -> str:
-    number = phonenumbers.parse(e164, None)
+    """National form, grouped as in its territory: "+596596301234" -> "0596 30 12 34" (a Martinique
+    line stored as "+33596301234" by an older version is shown the same way)."""
+    number = v.french_line(phonenumbers.parse(e164, None))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 

@@ -2,12 +2,15 @@
 
 Only tick-box ids, names, a birth date and contact details: there is no free-text field, so no
 health detail can be typed in. Any field whose text contains a NIR is refused (seed 003, line 637:
-signalements never carry it). The chat, the outbox and the backend all validate with this model.
+signalements never carry it), and so is any text with a lone surrogate (JSON "\\ud800"), which
+cannot be encoded in UTF-8, so neither the outbox nor the backend could store the saisine. The chat,
+the outbox and the backend all validate with this model.
 """
 from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Literal, Optional
 
@@ -18,6 +21,7 @@ from bot.saisine import validation as v
 NIR_FIELD_ERROR = (
     "Le numéro de sécurité sociale (NIR) ne doit jamais être transmis : retirez-le de ce champ."
 )
+UNENCODABLE_TEXT_ERROR = "Ce champ contient des caractères invalides (mal encodés) : retapez-le sans eux."
 REFERENCE_PATTERN = r"^MAS-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$"
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{16,100}$"
 CLOCK_SKEW = timedelta(minutes=5)
@@ -35,6 +39,14 @@ def _strings_in(value: Any) -> Iterable[str]:
             yield from _strings_in(item)
 
 
+def is_unencodable(text: str) -> bool:
+    """A lone surrogate (category Cs): a JSON body may carry one, UTF-8 cannot encode it.
+
+    Control characters (Cc) are not refused here: the chat's structure field keeps them, and the
+    chat and the model must accept the same values (test_what_the_chat_accepts_the_model_accepts)."""
+    return any(unicodedata.category(ch) == "Cs" for ch in text)
+
+
 class _FormModel(BaseModel):
     class Config:
         extra = Extra.forbid  # only the form's fields are collected
@@ -42,8 +54,12 @@ class _FormModel(BaseModel):
         max_anystr_length = 254
 
     @validator("*", pre=True)
-    def _refuse_nir(cls, value):
-        if any(v.contains_nir(text) for text in _strings_in(value)):
+    def _refuse_unencodable_text_and_nir(cls, value):
+        # Every string field of every form model passes here, before any other validator.
+        texts = list(_strings_in(value))
+        if any(is_unencodable(text) for text in texts):
+            raise ValueError(UNENCODABLE_TEXT_ERROR)
+        if any(v.contains_nir(text) for text in texts):
             raise ValueError(NIR_FIELD_ERROR)
         return value
 
@@ -147,7 +163,10 @@ class Consent(_FormModel):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("L'heure du consentement doit préciser son fuseau (UTC).")
-        value = value.astimezone(timezone.utc)
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC equivalent; not a ValueError
+            raise ValueError("L'heure du consentement est hors des dates possibles.") from None
         if value > datetime.now(timezone.utc) + CLOCK_SKEW:
             raise ValueError("L'heure du consentement est dans le futur.")
         return value

@@ -4,12 +4,14 @@
     reference = outbox.enqueue(saisine)               one transaction; same key -> same reference
     report = await outbox.deliver_pending(client)     one pass over the items that are due
     await outbox.run(client, stop_event)              the retry loop of a long-running process
+    outbox.forget_expired(rejected_before)            retention (bot.retention): see the method
 
 An item is sent only by whoever claims it (UPDATE ... WHERE status='pending'), so several
 coroutines or processes may deliver at once without sending an item twice at the same time; the
 backend's idempotency key makes a resend after a crash harmless. After a failure the item waits
 an exponential, jittered and capped delay; it is never dropped. Once delivered, its personal data
-is removed from the outbox (the backend holds it).
+is removed from the outbox (the backend holds it). On SQLite, removed data is overwritten on disk
+(secure_delete), not merely unlinked from the table.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import List, Optional
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
+from sqlalchemy import Column, DateTime, Integer, String, Text, event, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base
 
@@ -79,6 +82,17 @@ class DeliveryReport:
     rejected: List[str]
 
 
+def secure_delete_on_sqlite(engine: Engine) -> None:
+    """Make SQLite zero the bytes of deleted or overwritten values on every connection: without
+    it an erased payload stays readable in the file's free space until the page is reused."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _secure_delete(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
 class Outbox:
     # Longer than the client's timeout: an item still "sending" after this was abandoned by a
     # process that died mid-send, and is given back to the queue.
@@ -86,6 +100,7 @@ class Outbox:
 
     def __init__(self, url: str = DEFAULT_OUTBOX_URL, backoff: Backoff = Backoff()):
         self.engine = make_engine(url)
+        secure_delete_on_sqlite(self.engine)
         Base.metadata.create_all(self.engine)
         self._session = make_session_factory(self.engine)
         self.backoff = backoff
@@ -136,6 +151,20 @@ class Outbox:
                 # A send in flight may still land: erase only once it has surely ended.
                 item.next_attempt_at = (item.claimed_at + self.claim_timeout) if before == SENDING else now
             return before
+
+    def forget_expired(self, rejected_before: datetime) -> int:
+        """Retention: erase the payload of the rejected items created before `rejected_before`
+        and return how many. A rejected item keeps its payload for a person to look at; after
+        that it keeps only its reference, like a delivered one (a later withdrawal then asks the
+        backend, which answers 404, and the item ends withdrawn). Delivered and withdrawn items
+        have no payload left; pending ones are never touched: nothing is lost."""
+        with self._session.begin() as session:
+            return session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.status == REJECTED, OutboxItem.payload.isnot(None),
+                       OutboxItem.created_at < naive_utc(rejected_before))
+                .values(payload=None)
+            ).rowcount
 
     # ------------------------------------------------------------------ sending
 

@@ -42,6 +42,12 @@ NAME_ERROR = (
     "Je n'ai pas compris ce nom. Pouvez-vous l'écrire en lettres seulement "
     "(les tirets, apostrophes et espaces sont acceptés) ?"
 )
+STRUCTURE_ERROR = "Pouvez-vous indiquer le nom de votre structure en quelques mots (2 à 120 caractères) ?"
+# Names the signs instead of showing them: an error repeats no markup either.
+MARKUP_ERROR = (
+    "Le nom de la structure ne peut pas contenir de chevrons (signes inférieur et supérieur). "
+    "Pouvez-vous l'écrire sans eux, par exemple « CCAS de Lille » ?"
+)
 BIRTH_DATE_INCOMPLETE = (
     "Pouvez-vous indiquer la date de naissance complète, jour, mois et année, "
     "par exemple 14/07/1985 ?"
@@ -183,8 +189,31 @@ def parse_options(text: str, category: str) -> Parsed[List[str]]:
 # Typed answers
 # --------------------------------------------------------------------------
 
+_GEOGRAPHIC = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+               phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def french_line(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNumber:
+    """The overseas reading of a +33 landline or mobile whose national form an overseas region
+    also claims: libphonenumber's FR patterns cover whole blocks (059x, 026x) that include
+    Martinique's 0596 and Mayotte's 0269, while each overseas region lists only its own ranges,
+    so the overseas one is the precise answer. Non-geographic numbers (0800, 0806, 09…) stay
+    national, even those some overseas regions list too."""
+    if (phonenumbers.region_code_for_number(number) != "FR"
+            or phonenumbers.number_type(number) not in _GEOGRAPHIC):
+        return number
+    for region in FRENCH_REGIONS[1:]:
+        overseas = phonenumbers.PhoneNumber(country_code=phonenumbers.country_code_for_region(region),
+                                            national_number=number.national_number)
+        if (phonenumbers.is_valid_number_for_region(overseas, region)
+                and phonenumbers.number_type(overseas) in _GEOGRAPHIC):
+            return overseas
+    return number
+
+
 def validate_phone(text: str) -> Parsed[str]:
-    """A French phone number (métropole or outre-mer) in E.164: "06 12 34 56 78" -> "+33612345678"."""
+    """A French phone number (métropole or outre-mer) in E.164: "06 12 34 56 78" -> "+33612345678",
+    "0596 30 12 34" -> "+596596301234"."""
     if not isinstance(text, str) or not text.strip() or len(text) > 80:
         return Parsed(error=PHONE_ERROR)
     if contains_nir(text):
@@ -197,7 +226,7 @@ def validate_phone(text: str) -> Parsed[str]:
             number = matches[0].number
             if phonenumbers.region_code_for_number(number) not in FRENCH_REGIONS:
                 return Parsed(error=FOREIGN_PHONE_ERROR)
-            return Parsed(value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+            return Parsed(value=phonenumbers.format_number(french_line(number), phonenumbers.PhoneNumberFormat.E164))
         if text.strip().startswith(("+", "00")):
             break  # an international number does not depend on the region tried
     return Parsed(error=PHONE_ERROR)
@@ -231,6 +260,30 @@ def validate_name(text: str) -> Parsed[str]:
     if re.search(r"[-' ]{2,}", name):
         return Parsed(error=NAME_ERROR)
     return Parsed(value=name)
+
+
+def has_markup(text: object) -> bool:
+    """< or >: what an HTML tag needs; a structure's name does not."""
+    return isinstance(text, str) and ("<" in text or ">" in text)
+
+
+def validate_structure(text: str) -> Parsed[str]:
+    """A partner's structure ("CCAS de Lille"): free text, the only one the saisine keeps and echoes.
+
+    Text with < or > is refused rather than escaped or stripped: the summary and the saisine are
+    plain text read by people (the widget, the MAS staff), where "&lt;Lille&gt;" would show as is
+    and stripping would silently change what was typed; a structure named with chevrons is rare,
+    retyping it costs one message, and no tag then reaches a client that renders HTML."""
+    if not isinstance(text, str):
+        return Parsed(error=STRUCTURE_ERROR)
+    if contains_nir(text):
+        return Parsed(error=NIR_ERROR)
+    cleaned = re.sub(r"\s+", " ", text).strip()
+    if not 2 <= len(cleaned) <= 120 or not re.search(r"[^\W\d_]", cleaned):
+        return Parsed(error=STRUCTURE_ERROR)
+    if has_markup(cleaned):
+        return Parsed(error=MARKUP_ERROR)
+    return Parsed(value=cleaned)
 
 
 @dataclass(frozen=True)

@@ -337,18 +337,19 @@ def test_bug_lone_surrogate_message_gets_no_answer(assistant):
     assert reply.strip() and not problems, (reply, problems)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot.saisine.intake._read_structure accepts any text with a letter: a partner's structure "
-    "'<script>alert(1)</script>' is echoed verbatim in the summary (harmless in this project's widget, "
-    "which sets textContent, but live in any REST client that renders the bot's text as HTML)"))
-def test_bug_script_typed_as_structure_is_echoed_in_the_summary(assistant):
+# found by the hostile-message tests: a structure '<script>alert(1)</script>' was echoed in the summary.
+def test_a_script_typed_as_structure_is_refused_and_never_echoed(assistant):
     partner = Conversation(assistant["url"])
     for text in OPENERS["saisine_partner"]:
         partner.say_text(text)
-    summary = "\n".join([partner.say_text("<script>alert(1)</script>"), partner.say_text("pas d'e-mail"),
+    refused = partner.say_text("<script>alert(1)</script>")
+    # Not stored, the structure is asked again. The NLU takes this text for out_of_scope, so the
+    # form answers that digression instead of bot.saisine.validation.MARKUP_ERROR.
+    assert "Votre structure ?" in refused, refused
+    summary = "\n".join([partner.say_text("CCAS de Lille"), partner.say_text("pas d'e-mail"),
                          partner.say_text("03 20 00 00 00"), partner.say_text("aucune")])
-    assert "Confirmer" in summary, summary  # the summary was reached
-    assert "<script" not in summary.lower(), summary
+    assert "Confirmer" in summary and "Votre structure : CCAS de Lille" in summary, summary
+    assert not re.search(r"<\s*/?\s*[a-z!]", refused + summary, re.IGNORECASE), refused + summary
 
 
 def test_the_skip_button_of_the_partner_phone_does_not_cancel_the_saisine(assistant):

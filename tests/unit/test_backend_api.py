@@ -1,4 +1,7 @@
-"""The saisine backend through a real aiohttp server (TestServer) on a temporary SQLite file."""
+"""The saisine backend through a real aiohttp server (TestServer) on a temporary SQLite file.
+
+tests/scale/test_backend_postgres.py runs the store's tests below on PostgreSQL: it imports them
+and overrides the `database_url` fixture."""
 import asyncio
 import copy
 import re
@@ -12,7 +15,7 @@ from sqlalchemy import select
 from bot.backend import BackendConfig
 from bot.backend.app import init_app
 from bot.backend.db import STORE_KEY, SaisineRow, add_months, utcnow
-from bot.saisine.model import NIR_FIELD_ERROR, REFERENCE_PATTERN, Saisine
+from bot.saisine.model import NIR_FIELD_ERROR, REFERENCE_PATTERN, UNENCODABLE_TEXT_ERROR, Saisine
 from bot.saisine.validation import consent_text
 
 SERVICE = {"Authorization": "Bearer service-secret-for-tests"}
@@ -20,9 +23,9 @@ STAFF = {"Authorization": "Bearer staff-secret-for-tests"}
 KEY = "idem-key-000000000001"
 
 
-def make_config(tmp_path, **changes):
+def make_config(database_url, **changes):
     values = dict(
-        database_url=f"sqlite:///{tmp_path / 'db' / 'saisines.db'}",
+        database_url=database_url,
         service_token="service-secret-for-tests",
         staff_token="staff-secret-for-tests",
         max_body_bytes=16 * 1024,
@@ -46,8 +49,13 @@ def saisine(key=KEY, **changes):
 
 
 @pytest.fixture
-async def api(tmp_path):
-    app = init_app(make_config(tmp_path))
+def database_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'db' / 'saisines.db'}"
+
+
+@pytest.fixture
+async def api(database_url):
+    app = init_app(make_config(database_url))
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -158,9 +166,9 @@ async def test_each_role_only_its_own_routes(api, method, path, headers):
     assert store(api).count() == 1
 
 
-def test_tokens_must_differ(tmp_path):
+def test_tokens_must_differ(database_url):
     with pytest.raises(ValueError):
-        make_config(tmp_path, staff_token="service-secret-for-tests")
+        make_config(database_url, staff_token="service-secret-for-tests")
 
 
 # --------------------------------------------------------------------------- staff: list and read
@@ -182,7 +190,9 @@ async def test_list_shows_no_identity_and_is_audited(api):
     assert (await resp.json())["items"] == []
 
 
-@pytest.mark.parametrize("query", ["status=perdu", "limit=0", "limit=1000", "limit=abc", "offset=-1"])
+# "²" and "١٢" pass str.isdigit(); int() refuses more than 4 300 digits (both were a 500).
+@pytest.mark.parametrize("query", ["status=perdu", "limit=0", "limit=1000", "limit=abc", "offset=-1", "limit=%C2%B2",
+                                   "limit=%D9%A1%D9%A2", "limit=+5", "limit=%205", "offset=" + "9" * 4301])
 async def test_list_bad_parameters_are_400(api, query):
     resp = await api.get(f"/api/saisines?{query}", headers=STAFF)
     assert resp.status == 400
@@ -263,8 +273,8 @@ async def test_retention_purge(api):
     assert store(api).purge_expired(add_months(created, 40)) == []  # already erased
 
 
-async def test_retention_runs_at_start(tmp_path):
-    config = make_config(tmp_path)
+async def test_retention_runs_at_start(database_url):
+    config = make_config(database_url)
     app = init_app(config)
     async with TestClient(TestServer(app)) as client:
         old = utcnow() - timedelta(days=19 * 31)
@@ -331,6 +341,46 @@ async def test_odd_payloads_never_500(api, change):
     assert 400 <= resp.status < 500, await resp.text()
     data = await resp.json()
     assert data["error"] and all(d["message"] for d in data.get("details", []))
+
+
+@pytest.mark.parametrize("field", ["person.nom", "person.email", "detector.structure", "consent.channel", "motifs"])
+async def test_a_lone_surrogate_in_any_text_is_a_french_422(api, field):
+    """JSON may carry "\\ud800", which UTF-8 cannot encode: refused by the model, never stored."""
+    body = saisine(detector={"nom": "Martin", "structure": "CCAS de Lille"})
+    *parents, name = field.split(".")
+    target = body
+    for parent in parents:
+        target = target[parent]
+    target[name] = ["renoncement_soins\ud800"] if name == "motifs" else "Lille \ud800"
+    resp = await post(api, body)
+    assert resp.status == 422, await resp.text()
+    assert {"champ": field, "message": UNENCODABLE_TEXT_ERROR} in (await resp.json())["details"]
+    assert store(api).count() == 0
+
+
+@pytest.mark.parametrize("given_at", ["0001-01-01T00:00:03+01:00", "9999-12-31T23:59:59-01:00"])
+async def test_consent_time_without_a_utc_equivalent_is_a_french_422(api, given_at):
+    body = saisine()
+    body["consent"]["given_at"] = given_at
+    resp = await post(api, body)
+    assert resp.status == 422, await resp.text()
+    assert {"champ": "consent.given_at", "message": "L'heure du consentement est hors des dates possibles."} \
+        in (await resp.json())["details"]
+
+
+@pytest.mark.parametrize("structure", ["CCAS 🙂 d'Évry-Courcouronnes", "مركز \u200b\u202eCCAS", "Lille\x00\x1b[31m",
+                                       "'; DROP TABLE saisines; --", "e\u0301" * 60])
+async def test_unusual_text_is_stored_exactly_or_refused_in_french(api, structure):
+    """Four-byte characters, right-to-left and zero-width marks, NUL, SQL: every engine keeps them
+    as sent, or the model refuses them with a French detail; never a 500."""
+    resp = await post(api, saisine(detector={"nom": "Martin", "structure": structure}))
+    if resp.status == 422:
+        assert all(d["champ"] == "detector.structure" and d["message"] for d in (await resp.json())["details"])
+        return
+    assert resp.status == 201, await resp.text()
+    reference = (await resp.json())["reference"]
+    body = await (await api.get(f"/api/saisines/{reference}", headers=STAFF)).json()
+    assert body["saisine"]["detector"]["structure"] == structure
 
 
 async def test_deeply_nested_json_is_a_4xx(api):

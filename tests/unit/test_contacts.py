@@ -123,6 +123,25 @@ def test_words_that_are_also_towns_are_not_places():
         assert resolve_place(text) is None, text
 
 
+@pytest.mark.parametrize("text, dept", [
+    ("j'habite dans le 93 mai je sais pas où aller", "93"),  # "mai" for "mais"
+    ("département 59 juin", "59"),
+    ("dans le 974 mai bon", "974"),
+    ("dans le 2A mars", "2A"),
+    ("département 13 mai", "13"),  # after "département", even a code that could be a day
+])
+def test_departement_code_before_a_month_name(text, dept):
+    place = resolve_place(text)
+    assert place is not None and place.departement == dept, text
+
+
+@pytest.mark.parametrize("text", ["le 12 mai", "à partir du 12 mai", "dans le 13 juin", "depuis le 01 avril",
+                                  "le 93 mai"])
+def test_dates_are_not_departements(text):
+    # "le 93 mai" has no trigger: a bare number is not a place in a sentence
+    assert resolve_place(text) is None, text
+
+
 def test_departement_name_beats_a_namesake_village():
     assert resolve_place("à Vaucluse").departement == "84"  # not Vaucluse (Doubs)
     assert resolve_place("à la Réunion").departement == "974"  # not La Réunion (Lot-et-Garonne)

@@ -196,6 +196,13 @@ def test_resources_errors(text):
     assert_error(parse_resources(text))
 
 
+@pytest.mark.parametrize("text", ["2 000 000 € par an", "100 000 € par mois", "9" * 309 + " €", "9" * 308 + "k",
+                                  "9" * 400 + " euros par semaine"])
+def test_resources_too_high_has_its_own_message(text):
+    # 309 digits and more overflow to float('inf'): still this message, not the catch-all one
+    assert parse_resources.__wrapped__(text).error == parsing.TOO_HIGH_RESOURCES_ERROR
+
+
 def test_resources_negative_message():
     assert "négatif" in parse_resources("-500 €").error
 
@@ -621,6 +628,7 @@ def test_not_an_eligibility_question(text):
         ("seule, 12k", {"household_size": 1, "annual_resources": 12000.0}),
         ("j'ai 3 enfants", {"household_size": 4}),
         ("c'est quoi la C2S ?", {}),
+        ("j'ai 30 ans, je touche le RSA et " + "9" * 400 + " € par mois", {"age": 30, "minimum_benefit": "rsa"}),
     ],
 )
 def test_extract_situation(text, expected):

@@ -137,18 +137,6 @@ def check_parsed(result: object) -> Parsed:
 
 
 # --------------------------------------------------------------------------------------------
-# Known bugs (kept as xfail examples at the end of this file); the properties skip these inputs
-# --------------------------------------------------------------------------------------------
-
-# 300 digits and more: a float of it overflows (test_bug_extract_situation_…, test_bug_parse_resources_…).
-_HUGE_NUMBER = re.compile(r"\d(?:[ .,]?\d){299,}")
-
-
-def _known_bug(text: object) -> bool:
-    return isinstance(text, str) and bool(_HUGE_NUMBER.search(text))
-
-
-# --------------------------------------------------------------------------------------------
 # Valid NIRs (INSEE: sex, year, month, département, commune, order, key = 97 - n % 97)
 # --------------------------------------------------------------------------------------------
 
@@ -284,7 +272,6 @@ GUARDED = {
 def test_the_last_resort_guard_is_never_what_answers(text):
     """The parsers are wrapped in a catch-all (_never_raise) that turns an exception into a generic
     re-ask: right for a conversation, but it hides bugs. Called without it, none may raise."""
-    assume(not _known_bug(text))
     for name, undecorated in GUARDED.items():
         try:
             undecorated(text)
@@ -508,7 +495,17 @@ def french_numbers(draw):
     prefix = draw(st.sampled_from(FR_PREFIXES))
     nsn = prefix + draw(st.text(alphabet=string.digits, min_size=9 - len(prefix), max_size=9 - len(prefix)))
     assume(phonenumbers.is_valid_number(phonenumbers.parse("+33" + nsn)))
+    # A block an overseas region also lists (0596 Martinique, 0269 Mayotte…) is that region's
+    # line, not a metropolitan one (validation.french_line): not drawn here.
+    assume(not any(_overseas_line("0" + nsn, region) for region in v.FRENCH_REGIONS[1:]))
     return nsn
+
+
+def _overseas_line(national: str, region: str) -> bool:
+    number = phonenumbers.parse(national, region)
+    return (phonenumbers.is_valid_number_for_region(number, region)
+            and phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.FIXED_LINE,
+                                                      phonenumbers.PhoneNumberType.MOBILE))
 
 
 def pairs(digits: str) -> list:
@@ -551,19 +548,9 @@ def french_e164(draw):
     return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _read_as_metropolitan(e164: str) -> bool:
-    """Known bug (test_bug_overseas_landline_read_as_metropolitan): an overseas number whose national
-    form libphonenumber also takes for a valid metropolitan one (Martinique 0596, Mayotte 0269)."""
-    number = phonenumbers.parse(e164, None)
-    national = phonenumbers.parse(intake.display_phone(e164), "FR")
-    return (phonenumbers.region_code_for_number(number) != "FR"
-            and phonenumbers.is_valid_number_for_region(national, "FR"))
-
-
 @PROPS
 @given(french_e164())
 def test_display_phone_and_validate_phone_round_trip(e164):
-    assume(not _read_as_metropolitan(e164))
     shown = intake.display_phone(e164)
     assert v.validate_phone(shown).value == e164, shown
     assert v.validate_phone(e164).value == e164
@@ -819,8 +806,6 @@ def test_contacts_readers_on_any_text(text):
 def test_resolve_place_finds_a_departement_number_in_any_text(code, noise):
     # a sentence is read up to parsing.MAX_SENTENCE_CHARS: the code must be within them
     assume(len(noise) < 500 and not re.search(r"\d", noise) and contacts.resolve_place(noise) is None)
-    first = parsing.keyword_text(noise).split()[:1]
-    assume(not (first and first[0] in contacts._MONTHS))  # known bug: test_bug_departement_code_followed_by_a_month
     place = contacts.resolve_place(f"{noise} département {code} {noise}")
     assert place is not None and place.departement == code, place
 
@@ -836,29 +821,26 @@ def test_prevention_age_with_a_5000_digit_number_is_re_asked(slot):
     assert parsed.error is not None
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot.parsing._annualise formats an amount that overflowed to float('inf') (a number of 309+ "
-    "digits) before checking MAX_ANNUAL_RESOURCES: OverflowError, swallowed by _never_raise, so "
-    "extract_situation drops every other fact of the sentence"))
-def test_bug_extract_situation_loses_every_fact_after_a_huge_amount():
+# found by the property tests: a 309+-digit amount overflowed to float('inf'), which _annualise
+# formatted before checking MAX_ANNUAL_RESOURCES; the OverflowError dropped every fact.
+def test_extract_situation_keeps_the_other_facts_after_a_huge_amount():
     assert parsing.extract_situation("j'ai 30 ans, je touche le RSA et " + "9" * 309 + " € par mois") == {
         "age": 30, "minimum_benefit": "rsa"}
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "same overflow in bot.parsing._annualise: parse_resources answers the generic 'je n'ai pas "
-    "compris le montant' instead of its 'montant très élevé' message, through the catch-all guard"))
-def test_bug_parse_resources_huge_amount_goes_through_the_guard():
-    parsing.parse_resources.__wrapped__("9" * 309 + " €")
+# found by the property tests: the same overflow reached the catch-all guard, which answered the
+# generic "je n'ai pas compris le montant" instead of the "montant très élevé" message.
+@pytest.mark.parametrize("typed", ["9" * 309 + " €", "9" * 308 + "k", "9" * 400 + " € par semaine"])
+def test_parse_resources_answers_a_huge_amount_with_its_own_message(typed):
+    assert parsing.parse_resources.__wrapped__(typed).error == parsing.TOO_HIGH_RESOURCES_ERROR
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot.saisine.validation.validate_phone tries the region FR first: libphonenumber also takes "
-    "Martinique (0596) and Mayotte (0269) landlines typed in national form for valid metropolitan "
-    "numbers, so they are stored as +33… instead of +596…/+262…, and display_phone changes them"))
+# found by the property tests: libphonenumber's FR patterns also cover Martinique (0596) and
+# Mayotte (0269) landlines, which validate_phone stored as +33… and display_phone then changed.
 @pytest.mark.parametrize("typed, expected", [("0596 30 12 34", "+596596301234"), ("0269 60 12 34", "+262269601234")])
-def test_bug_overseas_landline_read_as_metropolitan(typed, expected):
+def test_overseas_landline_in_national_form_keeps_its_territory(typed, expected):
     assert v.validate_phone(typed).value == expected
+    assert intake.display_phone(expected) == typed
 
 
 @pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason=(
@@ -877,12 +859,10 @@ def test_bug_lone_surrogate_in_structure_breaks_the_outbox(tmp_path):
         Outbox(f"sqlite:///{tmp_path}/outbox.db").enqueue(intake.build_saisine(parsed.value))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot.contacts._scan refuses a département code followed by a month name as a date ('le 12 mai') "
-    "even when the code cannot be a day (32-95, 971-976) and a trigger ('dans le', 'département') "
-    "precedes it: 'j'habite dans le 93 mai…' ('mai' for 'mais', common in SMS French) finds no place"))
+# found by the property tests: a code followed by a month name was always refused as a date, even
+# a code that cannot be a day after "dans le" ("j'habite dans le 93 mai…", "mai" for "mais").
 @pytest.mark.parametrize("typed, code", [("j'habite dans le 93 mai je sais pas où aller", "93"),
                                          ("département 59 juin", "59")])
-def test_bug_departement_code_followed_by_a_month(typed, code):
+def test_departement_code_that_cannot_be_a_day_is_read_before_a_month(typed, code):
     place = contacts.resolve_place(typed)
     assert place is not None and place.departement == code

@@ -280,6 +280,18 @@ def test_invalid_phone_is_asked_again(typed):
 def test_display_phone():
     assert intake.display_phone("+33612345678") == "06 12 34 56 78"
     assert intake.display_phone("+590690123456") == "0690 12 34 56"
+    assert intake.display_phone("+596596301234") == "0596 30 12 34"
+    assert intake.display_phone("+262269601234") == "0269 60 12 34"
+    # as an older version stored a Martinique line: shown as the Martinique number it is
+    assert intake.display_phone("+33596301234") == "0596 30 12 34"
+
+
+@pytest.mark.parametrize("typed, e164", [("0596 30 12 34", "+596596301234"), ("0269 60 12 34", "+262269601234")])
+def test_overseas_landline_is_noted_and_shown_as_typed(typed, e164):
+    parsed = ask(_at("telephone"), typed)
+    assert parsed.value["telephone"] == e164
+    assert parsed.interpretation == f"Numéro noté : {typed}."
+    assert f"• Téléphone : {typed}" in intake.render_summary(parsed.value).splitlines()
 
 
 def test_email_is_validated():
@@ -445,6 +457,29 @@ def test_unclear_confirmation_is_asked_again():
     parsed = ask(draft, "bof")
     assert parsed.error.startswith("Choisissez : confirmer l'envoi")
     assert intake.question("confirmation", draft).buttons == intake.CONFIRMATION_BUTTONS
+
+
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "CCAS <Lille>", "<b>Dupont</b>",
+          "\"><svg/onload=alert(1)>"]
+
+
+@pytest.mark.parametrize("typed", MARKUP)
+@pytest.mark.parametrize("field", ["nom", "prenom", "detecteur_nom", "detecteur_structure", "email",
+                                   "detecteur_email", "telephone", "detecteur_telephone", "actions"])
+def test_markup_is_refused_in_every_field_the_summary_echoes(field, typed):
+    draft = _at(field)
+    parsed = ask(draft, typed)
+    assert not parsed.ok and "<" not in parsed.error, (field, parsed)
+    assert intake.next_field(draft, TODAY) == field  # asked again
+
+
+def test_structure_with_markup_is_explained_then_the_summary_has_no_tag():
+    draft = _at("detecteur_structure")
+    refused = ask(draft, "<script>alert(1)</script>")
+    assert refused.error == v.MARKUP_ERROR and "chevrons" in refused.error
+    summary = intake.render_summary(ask(draft, "CCAS de Lille").value)
+    assert "• Votre structure : CCAS de Lille" in summary.splitlines()
+    assert not re.search(r"<\s*/?\s*[a-z!]", summary, re.IGNORECASE), summary
 
 
 # --------------------------------------------------------------------------- summary and saisine

@@ -36,6 +36,44 @@ def test_phone_landlines_and_overseas(typed, expected):
     assert v.validate_phone(typed).value == expected
 
 
+@pytest.mark.parametrize("typed, expected", [
+    # Landlines: libphonenumber's FR data also covers 0596 and 0269, the overseas region's data wins.
+    ("0590 27 12 34", "+590590271234"),  # Guadeloupe
+    ("0594 30 12 34", "+594594301234"),  # Guyane
+    ("0596 30 12 34", "+596596301234"),  # Martinique
+    ("0262 30 12 34", "+262262301234"),  # La Réunion
+    ("0263 10 12 34", "+262263101234"),  # La Réunion
+    ("0269 60 12 34", "+262269601234"),  # Mayotte
+    # Mobiles
+    ("0690 12 34 56", "+590690123456"), ("0691 22 34 56", "+590691223456"),  # Guadeloupe
+    ("0694 12 34 56", "+594694123456"),  # Guyane
+    ("0696 12 34 56", "+596696123456"), ("0697 12 34 56", "+596697123456"),  # Martinique
+    ("0692 12 34 56", "+262692123456"), ("0693 12 34 56", "+262693123456"),  # La Réunion
+    ("0639 01 23 45", "+262639012345"),  # Mayotte
+    # Written with +33 by mistake: the same line, stored once
+    ("+33 5 96 30 12 34", "+596596301234"),
+    ("+596 596 30 12 34", "+596596301234"),
+])
+def test_phone_overseas_lines_keep_their_territory_and_display_back(typed, expected):
+    from bot.saisine.intake import display_phone
+
+    assert v.validate_phone(typed).value == expected
+    shown = display_phone(expected)
+    assert shown.startswith("0") and shown.replace(" ", "") == "0" + expected[-9:]
+    assert v.validate_phone(shown).value == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    # Numbers valid in every French region's data are national, never moved overseas.
+    ("0800 12 34 56", "+33800123456"),
+    ("0806 12 34 56", "+33806123456"),
+    ("09 47 77 12 34", "+33947771234"),
+    ("05 56 12 34 56", "+33556123456"),  # Bordeaux
+])
+def test_phone_national_numbers_stay_metropolitan(typed, expected):
+    assert v.validate_phone(typed).value == expected
+
+
 @pytest.mark.parametrize("typed", ["0612", "06 12 34 56", "061234567", "bonjour", "", "   ", "3646", None, "06" * 60])
 def test_phone_invalid_gets_french_reask(typed):
     parsed = v.validate_phone(typed)
@@ -46,6 +84,32 @@ def test_phone_invalid_gets_french_reask(typed):
 def test_phone_foreign_and_several_refused():
     assert "français" in v.validate_phone("+32 470 12 34 56").error
     assert "plusieurs" in v.validate_phone("06 12 34 56 78 ou 06 98 76 54 32").error
+
+
+# --------------------------------------------------------------------------- structure
+
+def test_structure_is_cleaned():
+    assert v.validate_structure("  CCAS  de\tLille ").value == "CCAS de Lille"
+    assert v.validate_structure("Centre social « L'Arbre » – Roubaix").ok
+
+
+@pytest.mark.parametrize("typed", [
+    "<script>alert(1)</script>", "CCAS <Lille>", "<img src=x onerror=alert(1)>", "CCAS de Lille<br>",
+    "\"><svg/onload=alert(1)>", "<b>CCAS</b>", "CCAS > Lille",
+])
+def test_structure_with_markup_is_refused_with_an_explanation(typed):
+    parsed = v.validate_structure(typed)
+    assert parsed.error == v.MARKUP_ERROR
+    assert "structure" in parsed.error and "CCAS de Lille" in parsed.error
+
+
+@pytest.mark.parametrize("typed", ["x", "12345", "", "   ", None, "a" * 121])
+def test_structure_too_short_long_or_without_letters_is_refused(typed):
+    assert v.validate_structure(typed).error == v.STRUCTURE_ERROR
+
+
+def test_structure_with_a_nir_is_refused():
+    assert v.validate_structure(f"CCAS {nir(sep=' ')}").error == v.NIR_ERROR
 
 
 # --------------------------------------------------------------------------- e-mails

@@ -1,0 +1,94 @@
+"""The saisine backend on PostgreSQL (SAISINE_STORE_URL=postgresql://…), with the same tests as on
+SQLite: the store's and the migrations' tests of tests/unit are imported here, and the
+`database_url` fixture below, which they all take, gives them a PostgreSQL database instead.
+
+Needs TEST_POSTGRES_URL (`make scale`); skipped without it. One database for the module, emptied
+before each test: the tests expect an empty store.
+"""
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.backend import BackendConfig
+from bot.backend.db import SaisineStore, make_engine, make_session_factory
+from bot.backend.migrate import upgrade_to_head
+from tests.unit.saisine_samples import minimal_saisine
+from tests.unit.test_backend_api import (  # noqa: F401 - collected and run here on PostgreSQL
+    api,
+    test_a_lone_surrogate_in_any_text_is_a_french_422,
+    test_conflicting_retry_is_409,
+    test_consent_time_without_a_utc_equivalent_is_a_french_422,
+    test_create_then_idempotent_retry,
+    test_each_role_only_its_own_routes,
+    test_health,
+    test_idempotency_header_required_and_consistent,
+    test_invalid_payload_details_are_french,
+    test_list_bad_parameters_are_400,
+    test_list_shows_no_identity_and_is_audited,
+    test_odd_payloads_never_500,
+    test_read_full_saisine_with_consent_text_and_audit,
+    test_reference_given_by_the_outbox_is_kept,
+    test_retention_purge,
+    test_retention_runs_at_start,
+    test_same_key_sent_concurrently_creates_one_row,
+    test_staff_erase,
+    test_unknown_reference_is_404,
+    test_unusual_text_is_stored_exactly_or_refused_in_french,
+    test_withdraw_erases_and_keeps_a_tombstone,
+)
+from tests.unit.test_backend_migrations import (  # noqa: F401
+    engine,
+    test_a_database_created_before_alembic_is_stamped_and_keeps_its_data,
+    test_cli_upgrade_and_current,
+    test_downgrade_to_base_then_upgrade_again,
+    test_half_a_schema_without_alembic_is_not_guessed,
+    test_other_tables_in_a_shared_database_are_left_alone,
+    test_the_backend_starts_on_a_database_created_before_alembic,
+    test_upgrade_again_changes_nothing,
+    test_upgrade_of_an_empty_database_gives_exactly_the_models,
+)
+
+
+@pytest.fixture
+def database_url(postgres_database_url):
+    admin = create_engine(postgres_database_url, future=True)
+    with admin.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    admin.dispose()
+    return postgres_database_url
+
+
+def test_the_url_is_postgresql(database_url):
+    assert database_url.startswith("postgresql://")
+    assert BackendConfig.from_env({"SAISINE_STORE_URL": database_url}).database_url == database_url
+
+
+def test_backends_starting_together_migrate_once(database_url):
+    """Two processes starting at once on an empty database: the advisory lock makes one wait."""
+    engines = [make_engine(database_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(len(engines)) as pool:
+            list(pool.map(upgrade_to_head, engines))
+        with engines[0].connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    finally:
+        for each in engines:
+            each.dispose()
+
+
+async def test_many_saisines_at_once_each_get_their_own_reference(database_url):
+    engine = make_engine(database_url)
+    try:
+        upgrade_to_head(engine)
+        store = SaisineStore(make_session_factory(engine))
+        keys = [f"idem-key-{n:012d}" for n in range(40)]
+        results = await asyncio.gather(*(asyncio.to_thread(store.create, minimal_saisine(key), "texte")
+                                         for key in keys + keys))  # each key twice, all at once
+        references = {result["reference"] for result, _ in results}
+        assert len(references) == 40 and store.count() == 40
+        assert sum(created for _, created in results) == 40
+    finally:
+        engine.dispose()
