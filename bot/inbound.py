@@ -121,7 +121,10 @@ class RateLimits:
 
 
 class MessageRateLimiter:
-    """Moving-window limits from the `limits` library (memory or Redis storage)."""
+    """Moving-window limits from the `limits` library (memory or Redis storage).
+
+    limits 2.4 is the newest release that installs beside Rasa 3.6 (later ones need packaging>=21,
+    Rasa pins packaging<21)."""
 
     def __init__(self, limits: RateLimits):
         self.limits = limits
@@ -138,7 +141,7 @@ class MessageRateLimiter:
             except Exception:  # noqa: BLE001 — a limiter store down must not silence the assistant
                 return None
             if not allowed:
-                reset = self._limiter.get_window_stats(item, "chat", kind, key).reset_time
+                reset = self._limiter.get_window_stats(item, "chat", kind, key)[0]  # (reset time, remaining)
                 return max(1, int(reset - time.time()) + 1)
         return None
 

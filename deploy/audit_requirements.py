@@ -27,11 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def resolve(target: str) -> Dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
              "--disable-pip-version-check", "--report", str(report), target],
-            cwd=ROOT, check=True,
+            cwd=ROOT, check=False,
         )
+        if done.returncode != 0:
+            sys.exit(f"audit: pip could not resolve {target!r} from pyproject.toml (its error is above); "
+                     "a project that cannot be installed cannot be audited")
         installs = json.loads(report.read_text(encoding="utf-8"))["install"]
     pinned = {}
     for item in installs:

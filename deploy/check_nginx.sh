@@ -5,8 +5,9 @@
 #
 #     deploy/check_nginx.sh
 #
-# Debian 12's nginx (1.22) predates `http2 on;` (1.25.1): for an older nginx the check rewrites it
-# to the old `listen … http2` form. Nothing is started; the temporary folder is deleted.
+# Debian 12's nginx (1.22) predates `http2 on;` (1.25.1) and upstream `server … resolve` (1.27.3):
+# for an older nginx the check rewrites the first to the old `listen … http2` form and drops the
+# second. Nothing is started; the temporary folder is deleted.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
@@ -29,6 +30,10 @@ sed -i -e 's/\b\(web\|rasa-1\|rasa-2\|actions-1\|actions-2\):/127.0.0.1:/' \
        -e "s#/etc/nginx/tls/#$WORK/tls/#g" "$WORK/conf.d/assistant.conf"
 if old_nginx; then
     sed -i -e '/^\s*http2 on;/d' -e 's/listen 443 ssl;/listen 443 ssl http2;/' "$WORK/conf.d/assistant.conf"
+fi
+if [ "$(printf '%s\n1.27.3\n' "$version" | sort -V | head -1)" != "1.27.3" ]; then
+    # `server … resolve` in an upstream is open source from nginx 1.27.3 on.
+    sed -i -e 's/ resolve max_fails/ max_fails/' "$WORK/conf.d/assistant.conf"
 fi
 sed -e "s#/etc/nginx/conf.d/#$WORK/conf.d/#" -e "s#/tmp/nginx#$WORK/nginx#" \
     -e "s#^user nginx;#user $(id -un);#" -e "s#^pid .*#pid $WORK/nginx.pid;#" \

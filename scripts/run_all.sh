@@ -17,6 +17,10 @@ echo "==> Starting the outbox courier (delivers confirmed saisines to the backen
 "$VENV_BIN/python" -m bot.saisine >var/log/courier.log 2>&1 &
 pids+=($!)
 
+echo "==> Starting the retention job (every hour: personal data out of conversations older than ${TRACKER_RETENTION_DAYS:-1} day)"
+"$VENV_BIN/python" -m bot.retention --every 3600 >var/log/retention.log 2>&1 &
+pids+=($!)
+
 echo "==> Starting the action server on port ${ACTION_PORT}"
 "$VENV_BIN/rasa" run actions --actions actions --port "${ACTION_PORT}" >var/log/actions.log 2>&1 &
 pids+=($!)

@@ -1,5 +1,5 @@
 """Starts the whole assistant as `make run` does — backend, outbox courier, action server, Rasa
-server — on free ports and SQLite files in a given folder (or PostgreSQL/Redis, several Rasa and
+server, retention job — on free ports and SQLite files in a given folder (or PostgreSQL/Redis, several Rasa and
 action servers behind a proxy). Used by the integration, scale and fault tests and the benchmark,
 so all of them measure the real thing.
 
@@ -120,6 +120,7 @@ class Stack:
         self.processes: Dict[str, Process] = {
             "backend": Process([python, "-m", "bot.backend"], env, workdir / "backend.log", f"{self.backend_url}/health"),
             "courier": Process([python, "-m", "bot.saisine"], env, workdir / "courier.log"),
+            "retention": Process([python, "-m", "bot.retention", "--every", "3600"], env, workdir / "retention.log"),
         }
 
         def actions(port: int) -> List[str]:

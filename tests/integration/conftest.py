@@ -16,7 +16,11 @@ def assistant(tmp_path_factory):
     SQLite files: backend, outbox courier, action server, Rasa server."""
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does it).")
-    stack = Stack(tmp_path_factory.mktemp("assistant"))
+    # Every simulated person talks from 127.0.0.1 and the hostile-message test sends ~1 500
+    # messages in a few minutes: no per-address limit here, and 120 a minute per conversation
+    # (the defaults, 600 and 30, are proven by tests/unit/test_inbound.py and tests/scale).
+    stack = Stack(tmp_path_factory.mktemp("assistant"), extra_env={
+        "CHAT_RATE_LIMIT_PER_SENDER": "120/minute", "CHAT_RATE_LIMIT_PER_CLIENT": "0"})
     stack.start()
     try:
         yield {"url": stack.rasa_url, "backend_url": stack.backend_url, "logs": stack.logs,

@@ -6,14 +6,17 @@ Needs TEST_POSTGRES_URL (`make scale`); skipped without it. One database for the
 before each test: the tests expect an empty store.
 """
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.backend import BackendConfig
 from bot.backend.db import SaisineStore, make_engine, make_session_factory
-from bot.backend.migrate import upgrade_to_head
+from bot.backend.migrate import MIGRATION_LOCK_KEY, head_revision, upgrade_to_head
 from tests.unit.saisine_samples import minimal_saisine
 from tests.unit.test_backend_api import (  # noqa: F401 - collected and run here on PostgreSQL
     api,
@@ -51,6 +54,11 @@ from tests.unit.test_backend_migrations import (  # noqa: F401
 )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+WAITING_FOR_THE_LOCK = """SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                          WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"""
+
+
 @pytest.fixture
 def database_url(postgres_database_url):
     admin = create_engine(postgres_database_url, future=True)
@@ -66,17 +74,32 @@ def test_the_url_is_postgresql(database_url):
     assert BackendConfig.from_env({"SAISINE_STORE_URL": database_url}).database_url == database_url
 
 
-def test_backends_starting_together_migrate_once(database_url):
-    """Two processes starting at once on an empty database: the advisory lock makes one wait."""
-    engines = [make_engine(database_url) for _ in range(4)]
+def test_backends_starting_together_migrate_one_after_the_other(database_url):
+    """Several backend processes starting at once on an empty database: each waits for the
+    migration lock, so one creates the schema and the others find it done (without the lock, all
+    but one failed on a duplicate table)."""
+    holder = create_engine(database_url, future=True)
     try:
-        with ThreadPoolExecutor(len(engines)) as pool:
-            list(pool.map(upgrade_to_head, engines))
-        with engines[0].connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        with holder.connect() as held:
+            held.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            processes = [subprocess.Popen([sys.executable, "-m", "bot.backend.migrate", "--url", database_url, "upgrade"],
+                                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                         for _ in range(3)]
+            try:
+                deadline = time.monotonic() + 60
+                while held.execute(text(WAITING_FOR_THE_LOCK)).scalar() < len(processes):
+                    assert time.monotonic() < deadline, "the processes did not wait for the migration lock"
+                    assert all(p.poll() is None for p in processes), "a process ended without waiting for the lock"
+                    time.sleep(0.1)
+            finally:
+                held.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                outputs = [p.communicate(timeout=120)[0] for p in processes]
+        assert [p.returncode for p in processes] == [0, 0, 0], outputs
+        assert sum("Running upgrade  -> 0001" in output for output in outputs) == 1, outputs
+        with holder.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
     finally:
-        for each in engines:
-            each.dispose()
+        holder.dispose()
 
 
 async def test_many_saisines_at_once_each_get_their_own_reference(database_url):

@@ -843,20 +843,25 @@ def test_overseas_landline_in_national_form_keeps_its_territory(typed, expected)
     assert intake.display_phone(expected) == typed
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason=(
-    "a lone surrogate (JSON '\\ud800', which any JSON client can send) is accepted in the free-text "
-    "detector structure by intake._read_structure and by the model, then Saisine.canonical_json() "
-    "cannot be encoded in UTF-8: Outbox.enqueue raises UnicodeEncodeError at the confirmation "
-    "(and SaisineStore.create in the backend, see tests/integration/test_backend_fuzz.py)"))
-def test_bug_lone_surrogate_in_structure_breaks_the_outbox(tmp_path):
+# found by the property tests: a lone surrogate (JSON '\\ud800', which any JSON client can send) in
+# the detector's structure passed the model, then Outbox.enqueue could not encode the saisine in
+# UTF-8 at the confirmation. The model, shared by the outbox and the backend, now refuses it.
+def test_lone_surrogate_in_structure_is_refused_before_the_outbox(tmp_path):
+    from bot.saisine.model import UNENCODABLE_TEXT_ERROR, french_errors
     from bot.saisine.outbox import Outbox
 
     draft = copy.deepcopy(FULL_DRAFTS["partner"])
     draft["consent_at"] = datetime.now(timezone.utc).isoformat()
     del draft["detecteur_structure"]
+    outbox = Outbox(f"sqlite:///{tmp_path}/outbox.db")
     parsed = intake.read_answer("detecteur_structure", "CCAS \ud800", draft, datetime.now(timezone.utc), "rest")
-    if parsed.ok:  # refusing it is a fine fix too
-        Outbox(f"sqlite:///{tmp_path}/outbox.db").enqueue(intake.build_saisine(parsed.value))
+    if parsed.ok:  # refusing it in the chat already is a fine fix too
+        with pytest.raises(ValidationError) as refused:
+            outbox.enqueue(intake.build_saisine(parsed.value))
+        assert {"champ": "detector.structure", "message": UNENCODABLE_TEXT_ERROR} in french_errors(refused.value)
+    else:
+        assert is_french_error(parsed.error)
+    assert outbox.items() == []
 
 
 # found by the property tests: a code followed by a month name was always refused as a date, even
