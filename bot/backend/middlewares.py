@@ -11,12 +11,12 @@ Only a bug gives a 500, and its message says nothing about the internals.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from aiohttp import web
 
 from bot.backend import CONFIG_KEY
-from bot.backend.ratelimit import TokenBucketLimiter, parse_networks, request_client, retry_after_seconds
+from bot.backend.ratelimit import Network, TokenBucketLimiter, parse_networks, request_client, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ MESSAGES = {
     409: "Conflit avec une saisine existante.",
     415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
     422: "Le contenu de la requête est invalide.",
-    429: "Trop de requêtes. Réessayez dans un instant.",
 }
 INTERNAL_ERROR = "Erreur interne du serveur. Réessayez plus tard."
 
@@ -86,7 +85,7 @@ async def body_size_middleware(request: web.Request, handler) -> web.StreamRespo
     return await handler(request)
 
 
-def rate_limit_middleware(limiter: TokenBucketLimiter, proxies) -> Any:
+def rate_limit_middleware(limiter: TokenBucketLimiter, proxies: Sequence[Network]) -> Any:
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         wait = limiter.acquire(request_client(request, proxies))

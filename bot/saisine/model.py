@@ -40,11 +40,10 @@ def _strings_in(value: Any) -> Iterable[str]:
 
 
 def is_unencodable(text: str) -> bool:
-    """A lone surrogate (category Cs): a JSON body may carry one, UTF-8 cannot encode it.
-
-    Control characters (Cc) are not refused here: the chat's structure field keeps them, and the
-    chat and the model must accept the same values (test_what_the_chat_accepts_the_model_accepts)."""
-    return any(unicodedata.category(ch) == "Cs" for ch in text)
+    """A lone surrogate (Cs: a JSON body may carry one, UTF-8 cannot encode it) or an invisible
+    control character (Cc) other than the whitespace anystr_strip_whitespace and the form collapse.
+    The chat refuses the same (test_what_the_chat_accepts_the_model_accepts)."""
+    return any(unicodedata.category(ch) in ("Cs", "Cc") and ch not in "\t\n\r" for ch in text)
 
 
 class _FormModel(BaseModel):
@@ -122,6 +121,11 @@ class Detector(_FormModel):
     _nom = validator("nom", allow_reuse=True)(_name)
     _telephone = validator("telephone", allow_reuse=True)(_phone)
     _email = validator("email", allow_reuse=True)(_email)
+
+    @validator("structure")
+    def _structure(cls, value: str) -> str:
+        # The same rule as the chat's question (markup refused: the name is echoed to people).
+        return _checked(v.validate_structure(value))
 
 
 class Renoncement(_FormModel):

@@ -279,6 +279,9 @@ def validate_structure(text: str) -> Parsed[str]:
     if contains_nir(text):
         return Parsed(error=NIR_ERROR)
     cleaned = re.sub(r"\s+", " ", text).strip()
+    # Invisible control characters and lone surrogates (UTF-8 cannot store one): never a name.
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in cleaned):
+        return Parsed(error=STRUCTURE_ERROR)
     if not 2 <= len(cleaned) <= 120 or not re.search(r"[^\W\d_]", cleaned):
         return Parsed(error=STRUCTURE_ERROR)
     if has_markup(cleaned):

@@ -103,10 +103,10 @@ def test_backends_starting_together_migrate_one_after_the_other(database_url):
 
 
 async def test_many_saisines_at_once_each_get_their_own_reference(database_url):
-    engine = make_engine(database_url)
+    store_engine = make_engine(database_url)
     try:
-        upgrade_to_head(engine)
-        store = SaisineStore(make_session_factory(engine))
+        upgrade_to_head(store_engine)
+        store = SaisineStore(make_session_factory(store_engine))
         keys = [f"idem-key-{n:012d}" for n in range(40)]
         results = await asyncio.gather(*(asyncio.to_thread(store.create, minimal_saisine(key), "texte")
                                          for key in keys + keys))  # each key twice, all at once
@@ -114,4 +114,4 @@ async def test_many_saisines_at_once_each_get_their_own_reference(database_url):
         assert len(references) == 40 and store.count() == 40
         assert sum(created for _, created in results) == 40
     finally:
-        engine.dispose()
+        store_engine.dispose()

@@ -5,7 +5,6 @@ each test; a page and its files are about ten requests); only the schemathesis f
 about 70 requests a second for a minute, raises it (tests/integration/test_backend_fuzz.py).
 test_the_default_limit_answers_429_in_french proves the default itself.
 """
-import asyncio
 import time
 
 import pytest

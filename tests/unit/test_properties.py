@@ -705,7 +705,6 @@ def test_what_the_chat_accepts_the_model_accepts(field, text):
     today = datetime.now(timezone.utc)
     base["consent_at"] = today.isoformat()
     base.pop(field, None)
-    assume(not _has_surrogate(text))  # known bug: test_bug_lone_surrogate_in_structure_breaks_the_outbox
     parsed = intake.read_answer(field, text, base, today, "rest")
     assume(parsed.ok)
     try:
@@ -715,10 +714,6 @@ def test_what_the_chat_accepts_the_model_accepts(field, text):
     stored = saisine.canonical_json()  # what the outbox and the backend store
     stored.encode("utf-8")
     assert Saisine.parse_raw(stored).canonical_json() == stored
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 REFERENCE_CODE = st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ", min_size=6, max_size=6)
