@@ -15,6 +15,7 @@ Rasa's shared "default"), or keep the NLU busy for everyone (a 50 000-character 
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -25,6 +26,8 @@ from typing import Any, Mapping, Optional
 from limits import RateLimitItem, parse, storage, strategies
 
 from bot.parsing import redact_nir
+
+log = logging.getLogger(__name__)
 
 # 5 000 characters must still be read (a long story typed at midnight); NLU time grows with length
 # and a 50 000-character message held the event loop ~30 s, so the line is drawn just above.
@@ -128,7 +131,9 @@ class MessageRateLimiter:
 
     def __init__(self, limits: RateLimits):
         self.limits = limits
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(limits.storage_url))
+        # limits 2.x strategies hold their storage by weak reference: keep it alive here.
+        self._storage = storage.storage_from_string(limits.storage_url)
+        self._limiter = strategies.MovingWindowRateLimiter(self._storage)
 
     def retry_after(self, sender: str, client: str) -> Optional[int]:
         """None when the message may go on, else the seconds to wait (the message is not counted)."""
@@ -139,6 +144,7 @@ class MessageRateLimiter:
             try:
                 allowed = self._limiter.hit(item, "chat", kind, key)
             except Exception:  # noqa: BLE001 — a limiter store down must not silence the assistant
+                log.warning("rate limit not checked (limiter storage failing)", exc_info=True)
                 return None
             if not allowed:
                 reset = self._limiter.get_window_stats(item, "chat", kind, key)[0]  # (reset time, remaining)

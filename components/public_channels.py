@@ -123,14 +123,15 @@ class PublicRestInput(RestInput):
             collector = CollectingOutputChannel()
             message = UserMessage(read.text, collector, read.sender, input_channel=self.name(),
                                   metadata=read.metadata)
-            too_long = inbound.too_long_answer(read.text)
-            if too_long:
-                await collector.send_text_message(read.sender, too_long)
-                return response.json(collector.messages, status=413)
+            # Counted first: a flood of oversized messages is a flood too.
             wait = guard.retry_after(message, client_address(request) or "unknown")
             if wait is not None:
                 await collector.send_text_message(read.sender, inbound.rate_limited_answer(wait))
                 return response.json(collector.messages, status=429, headers={"Retry-After": str(wait)})
+            too_long = inbound.too_long_answer(read.text)
+            if too_long:
+                await collector.send_text_message(read.sender, too_long)
+                return response.json(collector.messages, status=413)
             await guard.handle(on_new_message, message)
             return response.json(collector.messages)
 
@@ -153,12 +154,12 @@ class PublicSocketIOInput(WebSocketIOInput):
         if not isinstance(message.text, str):
             await output.send_text_message(message.sender_id, "Je n'ai reçu aucun texte : écrivez votre question.")
             return
-        too_long = inbound.too_long_answer(message.text)
-        if too_long:
-            await output.send_text_message(message.sender_id, too_long)
-            return
         wait = self._guard.retry_after(message, client)
         if wait is not None:
             await output.send_text_message(message.sender_id, inbound.rate_limited_answer(wait))
+            return
+        too_long = inbound.too_long_answer(message.text)
+        if too_long:
+            await output.send_text_message(message.sender_id, too_long)
             return
         await self._guard.handle(on_new_message, message)

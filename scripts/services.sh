@@ -22,9 +22,10 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 pg_bin() {
+  # The newest installed server (a machine may have the client only: no initdb there).
   local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -n "$found" ] && echo "$found"
+  found=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)
+  [ -n "$found" ] && dirname "$found"
 }
 
 as_db_user() {

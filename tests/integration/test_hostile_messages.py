@@ -456,11 +456,15 @@ def test_a_lone_surrogate_sender_is_refused_and_the_server_lives_on(assistant):
 
 def test_one_conversation_sending_too_fast_is_asked_to_wait_in_french(assistant):
     # The integration stack allows 120 messages a minute per conversation (tests/integration/conftest.py).
+    # Oversized messages are counted too and answered without the NLU: the flood takes a second or two.
     url, sender = f"{assistant['url']}/webhooks/rest/webhook", f"flood-{uuid.uuid4().hex[:8]}"
-    statuses = [requests.post(url, json={"sender": sender, "message": "/greet"}, timeout=REQUEST_TIMEOUT)
-                for _ in range(121)]
-    assert [r.status_code for r in statuses[:120]] == [200] * 120
+    with requests.Session() as session:
+        statuses = [session.post(url, json={"sender": sender, "message": "x" * 7000}, timeout=REQUEST_TIMEOUT)
+                    for _ in range(121)]
+        normal = session.post(url, json={"sender": sender, "message": "bonjour"}, timeout=REQUEST_TIMEOUT)
+    assert [r.status_code for r in statuses[:120]] == [413] * 120
     limited = statuses[120]
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     assert "Attendez" in limited.json()[0]["text"]
+    assert normal.status_code == 429  # the conversation waits, whatever it sends
     assert Conversation(assistant["url"]).say_text("bonjour").strip()  # others are not slowed

@@ -1,4 +1,6 @@
 """What the public channels accept as a message, and what a person is told otherwise."""
+import time
+
 import pytest
 
 from bot import inbound
@@ -72,3 +74,14 @@ def test_a_limit_of_zero_is_no_limit_and_defaults_are_read():
 
 def test_the_rate_limited_answer_says_how_long_to_wait():
     assert "12 secondes" in inbound.rate_limited_answer(12)
+
+
+def test_the_limiter_keeps_counting_after_garbage_collection():
+    # limits 2.x strategies hold their storage by weak reference: a collected storage silently
+    # disabled every limit on the server.
+    import gc
+
+    made = limiter(per_sender="2/minute")
+    time.sleep(0.1)  # the memory storage's expiry timer (its last reference) has ended
+    gc.collect()
+    assert [made.retry_after("anne", "10.0.0.1") for _ in range(3)][-1] is not None
