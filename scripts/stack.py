@@ -84,18 +84,21 @@ class Stack:
 
     rasa_servers / action_servers > 1 start that many processes behind a round-robin proxy
     (scripts/round_robin_proxy.py) so that one conversation's messages alternate between them;
-    they then need shared stores: pass tracker_store_url (PostgreSQL), lock_store_url (Redis).
+    they then need shared stores: pass tracker_store_url, saisine_store_url, outbox_url (PostgreSQL)
+    and lock_store_url (Redis).
     """
 
     def __init__(self, workdir: Path, model: Path = MODEL, extra_env: Optional[Dict[str, str]] = None,
                  rasa_servers: int = 1, action_servers: int = 1, tracker_store_url: Optional[str] = None,
-                 saisine_store_url: Optional[str] = None, lock_store_url: str = "memory://"):
+                 saisine_store_url: Optional[str] = None, outbox_url: Optional[str] = None,
+                 lock_store_url: str = "memory://"):
         workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
         rasa_port, action_port, web_port = free_port(), free_port(), free_port()
         self.paths = {name: workdir / f"{name[:-3]}.db" for name in ("tracker_db", "saisine_db", "outbox_db")}
         self.tracker_store_url = tracker_store_url or f"sqlite:///{self.paths['tracker_db']}"
         self.saisine_store_url = saisine_store_url or f"sqlite:///{self.paths['saisine_db']}"
+        self.outbox_url = outbox_url or f"sqlite:///{self.paths['outbox_db']}"
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.backend_url = f"http://127.0.0.1:{web_port}"
         self.action_url = f"http://127.0.0.1:{action_port}"
@@ -105,7 +108,7 @@ class Stack:
             LOCK_STORE_URL=lock_store_url,
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
             SAISINE_STORE_URL=self.saisine_store_url,
-            OUTBOX_URL=f"sqlite:///{self.paths['outbox_db']}",
+            OUTBOX_URL=self.outbox_url,
             WEB_PORT=str(web_port),
             BACKEND_URL=self.backend_url,
             RASA_PUBLIC_URL=self.rasa_url,

@@ -1,5 +1,5 @@
 """Two Rasa servers and two action servers behind round-robin proxies, sharing PostgreSQL (tracker
-store and saisines) and Redis (conversation locks, rate-limit counts), as a CPAM deploys the
+store, the action servers' outbox, the backend's saisines) and Redis (conversation locks, rate-limit counts), as a CPAM deploys the
 assistant on several machines. Then its parts are killed while people confirm saisines.
 
 Needs TEST_POSTGRES_URL and TEST_REDIS_URL (`make scale` starts both servers on loopback from
@@ -72,18 +72,18 @@ def query(url: str, sql: str, **params) -> list:
 def scaled(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does it).")
-    trackers, saisines = create_database("scale_trackers"), create_database("scale_saisines")
+    databases = [create_database(name) for name in ("scale_trackers", "scale_saisines", "scale_outbox")]
     stack = Stack(tmp_path_factory.mktemp("scaled"), rasa_servers=2, action_servers=2,
-                  tracker_store_url=trackers, saisine_store_url=saisines, lock_store_url=REDIS,
-                  extra_env={"RATE_LIMIT_STORAGE_URL": REDIS})
+                  tracker_store_url=databases[0], saisine_store_url=databases[1], outbox_url=databases[2],
+                  lock_store_url=REDIS, extra_env={"RATE_LIMIT_STORAGE_URL": REDIS})
     seconds = stack.start()
     print(f"\nscaled stack ready in {seconds:.1f} s: {sorted(stack.processes)}")
     try:
         yield stack
     finally:
         stack.stop()
-        drop_database(trackers)
-        drop_database(saisines)
+        for database in databases:
+            drop_database(database)
 
 
 def served(proxy_url: str) -> list:
