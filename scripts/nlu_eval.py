@@ -3,6 +3,9 @@
     make nlu-eval                                  (about an hour on 2 cores: 12 trainings)
     .venv/bin/python scripts/nlu_eval.py --folds 3   (a quicker look: 8 trainings)
 
+A fold already evaluated with the same config and data is not trained again (its predictions are
+newer than every input), so an interrupted run resumes where it stopped.
+
 1. 5-fold cross-validation: the folds are drawn once (stratified, seed 42) and written to
    var/nlu_eval/folds/; config.yml and configs/baseline.yml (Rasa 3.6's default pipeline, no spaCy)
    are each trained on every training fold and tested on its test fold.
@@ -59,7 +62,9 @@ def write_folds(count: int = FOLDS) -> List[Tuple[Path, Path]]:
         for name, index in (("train", train_index), ("test", test_index)):
             path = folder / f"{name}.yml"
             subset = TrainingData([examples[i] for i in index], entity_synonyms=data.entity_synonyms)
-            path.write_text(subset.nlu_as_yaml(), encoding="utf-8")
+            text = subset.nlu_as_yaml()
+            if not path.exists() or path.read_text(encoding="utf-8") != text:  # mtime says "changed"
+                path.write_text(text, encoding="utf-8")
             paths.append(path)
         folds.append((paths[0], paths[1]))
     return folds
@@ -78,6 +83,15 @@ def predictions(results: Path) -> Predictions:
 def evaluate(model: Path, test_file: Path, results: Path) -> Predictions:
     rasa("test", "nlu", "--model", str(model), "--nlu", str(test_file), "--out", str(results), "--successes")
     return predictions(results)
+
+
+def kept_predictions(results: Path, *inputs: Path) -> Predictions:
+    """The predictions of an earlier run when they are newer than every input (resumable runs)."""
+    done = results / "intent_successes.json"
+    files = [f for path in inputs for f in ([path] if path.is_file() else path.rglob("*.yml"))]
+    if done.exists() and done.stat().st_mtime > max(f.stat().st_mtime for f in files):
+        return predictions(results)
+    return []
 
 
 def train_nlu(config: Path, data: Path, out: Path, name: str) -> Path:
@@ -150,15 +164,22 @@ def main() -> int:
     for number, (train_file, test_file) in enumerate(folds):
         for name, config in PIPELINES.items():
             progress.set_postfix_str(f"fold {number + 1}/{folds_count}, {name}")
-            model = train_nlu(config, train_file, WORK / "models" / name, f"fold{number}")
-            cv[name] += evaluate(model, test_file, WORK / "results" / name / f"fold{number}")
+            results = WORK / "results" / name / f"fold{number}"
+            kept = kept_predictions(results, config, train_file, test_file)
+            if not kept:
+                model = train_nlu(config, train_file, WORK / "models" / name, f"fold{number}")
+                kept = evaluate(model, test_file, results)
+            cv[name] += kept
             progress.update()
     progress.set_postfix_str("held-out, ours")
     holdout = {"ours": evaluate(ROOT / "models" / "assistant.tar.gz", HOLDOUT, WORK / "results" / "ours" / "holdout")}
     progress.update()
     progress.set_postfix_str("held-out, baseline")
-    baseline_model = train_nlu(PIPELINES["baseline"], ROOT / "data" / "nlu", WORK / "models" / "baseline", "full")
-    holdout["baseline"] = evaluate(baseline_model, HOLDOUT, WORK / "results" / "baseline" / "holdout")
+    baseline_results = WORK / "results" / "baseline" / "holdout"
+    holdout["baseline"] = kept_predictions(baseline_results, PIPELINES["baseline"], ROOT / "data" / "nlu", HOLDOUT)
+    if not holdout["baseline"]:
+        baseline_model = train_nlu(PIPELINES["baseline"], ROOT / "data" / "nlu", WORK / "models" / "baseline", "full")
+        holdout["baseline"] = evaluate(baseline_model, HOLDOUT, baseline_results)
     progress.update()
     progress.set_postfix_str("conversation tests")
     correct, total = conversation_success()
