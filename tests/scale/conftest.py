@@ -22,19 +22,35 @@ def postgres_server_url() -> str:
     return url
 
 
-@pytest.fixture(scope="module")
-def postgres_database_url(request, postgres_server_url: str) -> str:
-    """A new, empty database for the test module that asks for it, dropped at the module's end
-    (even with connections still open). Named after the module: test_backend_postgres.py gets
-    backend_postgres_<8 hex>."""
-    stem = re.sub(r"[^a-z0-9_]", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
-    name = f"{stem.removeprefix('test_')[:40]}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT", future=True)
+def create_database(server_url: str, stem: str) -> str:
+    """A new, empty database on the server; its URL."""
+    name = f"{re.sub(r'[^a-z0-9_]', '_', stem.lower())[:40]}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, database_url: str) -> None:
+    """Drops it even with connections still open."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_database_url(request, postgres_server_url: str) -> str:
+    """A new, empty database for the test module that asks for it, dropped at the module's end.
+    Named after the module: test_backend_postgres.py gets backend_postgres_<8 hex>."""
+    stem = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    url = create_database(postgres_server_url, stem)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_server_url, url)

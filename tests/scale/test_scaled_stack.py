@@ -13,17 +13,16 @@ import random
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from scripts.stack import MODEL, Stack
 from tests.integration.conftest import Conversation
+from tests.scale.conftest import create_database, drop_database
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 REDIS = os.environ.get("TEST_REDIS_URL")
@@ -43,22 +42,6 @@ CONFIRM = "confirmer l'envoi"
 # The stack
 # --------------------------------------------------------------------------------------------
 
-def create_database(prefix: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT", future=True)
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT", future=True)
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def query(url: str, sql: str, **params) -> list:
     engine = create_engine(url, future=True)
     try:
@@ -72,7 +55,7 @@ def query(url: str, sql: str, **params) -> list:
 def scaled(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does it).")
-    databases = [create_database(name) for name in ("scale_trackers", "scale_saisines", "scale_outbox")]
+    databases = [create_database(POSTGRES, name) for name in ("scale_trackers", "scale_saisines", "scale_outbox")]
     stack = Stack(tmp_path_factory.mktemp("scaled"), rasa_servers=2, action_servers=2,
                   tracker_store_url=databases[0], saisine_store_url=databases[1], outbox_url=databases[2],
                   lock_store_url=REDIS, extra_env={"RATE_LIMIT_STORAGE_URL": REDIS})
@@ -83,7 +66,7 @@ def scaled(tmp_path_factory):
     finally:
         stack.stop()
         for database in databases:
-            drop_database(database)
+            drop_database(POSTGRES, database)
 
 
 def served(proxy_url: str) -> list:
