@@ -10,8 +10,7 @@ SQL and JSON fragments, Rasa payloads, huge numbers:
 - a valid NIR (generated with its INSEE key), wherever it is typed, is redacted by redact_nir
   and refused by every saisine validator and by the saisine model.
 
-Real bugs found are kept at the end as regular examples marked xfail(strict=True); the properties
-skip only the inputs of those bugs (the assume() calls marked "known bug"), so they stay strict.
+The real bugs they found are fixed and kept at the end as regular examples, each saying what it was.
 """
 from __future__ import annotations
 
