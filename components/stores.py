@@ -13,11 +13,12 @@ cannot leave them empty when Redis is not used; one URL keeps the switch to a si
 """
 from __future__ import annotations
 
-from typing import Optional, Text
+from contextlib import nullcontext
+from typing import Any, ContextManager, Optional, Text
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 # Keys of this assistant in a Redis shared with other services.
@@ -42,11 +43,41 @@ def lock_store_for_url(url: Optional[str]) -> LockStore:
     )
 
 
+# Longest a read-change-write of one conversation's ticket lock may hold its Redis mutex.
+MUTEX_SECONDS = 10
+
+
 class EnvironmentLockStore(LockStore):
-    """Delegates to the in-memory or the Redis lock store named by the endpoint's url."""
+    """Delegates to the in-memory or the Redis lock store named by the endpoint's url.
+
+    With Redis, each read-change-write of a conversation's ticket lock (issue a ticket, drop
+    expired ones, finish serving) runs under a short Redis mutex. Rasa's RedisLockStore does them
+    as separate get and set: two servers receiving a new conversation's first two messages at the
+    same instant both created the lock, both got ticket 0, handled the messages together, and one
+    turn vanished from the tracker (found by tests/scale/test_scaled_stack.py). In memory, one
+    process's event loop already makes them atomic.
+    """
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None) -> None:
         self.store = lock_store_for_url(endpoint_config.url if endpoint_config else None)
+
+    def _atomic(self, conversation_id: Text) -> ContextManager[Any]:
+        if isinstance(self.store, RedisLockStore):
+            return self.store.red.lock(f"{KEY_PREFIX}:mutex:{conversation_id}", timeout=MUTEX_SECONDS,
+                                       blocking_timeout=MUTEX_SECONDS)
+        return nullcontext()
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        with self._atomic(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: Text) -> None:
+        with self._atomic(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        with self._atomic(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         return self.store.get_lock(conversation_id)

@@ -128,22 +128,25 @@ def test_people_talking_at_once_on_both_servers_keep_their_own_answers(scaled):
 def test_two_messages_of_one_conversation_at_once_are_handled_one_after_the_other(scaled):
     # Through the proxy the two messages reach different Rasa servers at the same moment; the Redis
     # lock store makes the second wait for the first, so neither turn is lost or interleaved.
-    person = Conversation(scaled.rasa_url)
-    barrier = threading.Barrier(2)
+    # Repeated: the race this guards against (components/stores.py) was lost 3 times out of 4.
+    for _ in range(5):
+        person = Conversation(scaled.rasa_url)
+        barrier = threading.Barrier(2)
 
-    def say(message: str) -> list:
-        barrier.wait()
-        return person.say(message)
+        def say(message: str) -> list:
+            barrier.wait()
+            return person.say(message)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        answers = list(pool.map(say, ["bonjour", "c'est quoi la C2S ?"]))
-    assert all(answers), answers
-    rows = query(scaled.tracker_store_url, "select type_name, action_name from events where sender_id = :s order by id",
-                 s=person.sender)
-    kinds = [kind if kind != "action" else action for kind, action in rows]
-    first, second = [i for i, kind in enumerate(kinds) if kind == "user"]
-    # Between the two messages the first turn ran to its end (back to listening).
-    assert "action_listen" in kinds[first + 1:second], kinds
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(say, ["bonjour", "c'est quoi la C2S ?"]))
+        assert all(answers), answers
+        rows = query(scaled.tracker_store_url,
+                     "select type_name, action_name from events where sender_id = :s order by id", s=person.sender)
+        kinds = [kind if kind != "action" else action for kind, action in rows]
+        users = [i for i, kind in enumerate(kinds) if kind == "user"]
+        assert len(users) == 2, kinds  # no turn lost
+        # Between the two messages the first turn ran to its end (back to listening).
+        assert "action_listen" in kinds[users[0] + 1:users[1]], kinds
 
 
 def test_a_flood_from_one_conversation_is_limited_across_both_servers(scaled):
