@@ -158,3 +158,37 @@ async def test_a_turn_that_raises_still_gets_an_answer():
 def test_the_health_url_is_that_of_the_action_endpoint():
     assert action_server_health_url({"ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}) == "http://actions:5055/health"
     assert action_server_health_url({}) is None
+
+
+# --- socket.io: the same guards as REST ---------------------------------------------------------
+
+class SocketOutput(CollectingOutputChannel):
+    """Stands for the socket.io output (what the widget would show)."""
+
+
+def socket_channel(monkeypatch, per_sender="2/minute"):
+    monkeypatch.setenv("CHAT_RATE_LIMIT_PER_SENDER", per_sender)
+    monkeypatch.delenv("ACTION_ENDPOINT_URL", raising=False)
+    channel = PublicSocketIOInput()
+    channel._guard = MessageGuard()
+    return channel
+
+
+async def test_socketio_answers_a_non_text_message_without_rasa(monkeypatch):
+    channel, received, output = socket_channel(monkeypatch), Recorder(), SocketOutput()
+    await channel.handle_user_message(received, UserMessage(None, output, sender_id="s"), client="10.0.0.1")
+    message = UserMessage(None, output, sender_id="s")
+    message.text = 123
+    await channel.handle_user_message(received, message, client="10.0.0.1")
+    assert received.texts == []
+    assert [m["text"] for m in output.messages] == ["Je n'ai reçu aucun texte : écrivez votre question."] * 2
+
+
+async def test_socketio_answers_too_long_and_too_fast_without_rasa(monkeypatch):
+    channel, received, output = socket_channel(monkeypatch), Recorder(), SocketOutput()
+    await channel.handle_user_message(received, UserMessage("x" * 7000, output, sender_id="s"), client="10.0.0.1")
+    await channel.handle_user_message(received, UserMessage(f"sécu {NIR_15}", output, sender_id="s"), client="10.0.0.1")
+    await channel.handle_user_message(received, UserMessage("bonjour", output, sender_id="s"), client="10.0.0.1")
+    texts = [m["text"] for m in output.messages]
+    assert "trop long" in texts[0] and texts[1] == "Bonjour !" and "Attendez" in texts[2]
+    assert received.texts == [f"sécu {NIR_PLACEHOLDER}"]  # only the one message that may go on
