@@ -245,6 +245,34 @@ def validate_email(text: str) -> Parsed[str]:
     return Parsed(value=checked.normalized)
 
 
+_BARE_DATE = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}$")
+_BARE_NUMBER = re.compile(r"^\+?[0-9 ().\-]{8,30}$")
+
+
+def bare_value_kind(text: object) -> Optional[str]:
+    """"email", "date", "nir", "phone" or "number" (8 digits or more) when the whole message is that
+    value and nothing else.
+
+    Such a message answers the question asked; it never asks for help or to stop. The intent
+    classifier reads character n-grams and once took an e-mail address for "help" (which shows the
+    menu in the middle of the form), so components.typed_answers settles these messages first.
+    """
+    if not isinstance(text, str):
+        return None
+    value = text.strip()
+    if not value or len(value) > 120:
+        return None
+    if " " not in value and "@" in value and validate_email(value).ok:
+        return "email"
+    if _BARE_DATE.match(value):
+        return "date"
+    if _BARE_NUMBER.match(value) and sum(ch.isdigit() for ch in value) >= 8:
+        if contains_nir(value):
+            return "nir"
+        return "phone" if validate_phone(value).ok else "number"
+    return None
+
+
 def validate_name(text: str) -> Parsed[str]:
     """A family or given name: letters, spaces, hyphens and apostrophes only."""
     if not isinstance(text, str):
