@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -215,12 +215,22 @@ class ActionSaisineFinish(Action):
 
 
 class ActionSaisineCancel(Action):
-    """"Stop" or "annuler" in the middle of the form: the draft is erased, nothing is sent."""
+    """"Stop" or "annuler" in the middle of the form: the draft is erased, nothing is sent. A name
+    misread as "stop" is written into the draft instead and the form goes on."""
 
     def name(self) -> Text:
         return "action_saisine_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        draft = _draft(tracker)
+        now = datetime.now(timezone.utc)
+        field = intake.next_field(draft, now.date())
+        text = _text(tracker)
+        if intake.stop_misread_name(field, text):  # "Barre" is a surname, not "arrête"
+            parsed = intake.read_answer(field, text, draft, now, _channel(tracker))
+            if parsed.ok:
+                return [SlotSet("saisine_draft", parsed.value), SlotSet("saisine_answer", None),
+                        FollowupAction("saisine_form")]
         dispatcher.utter_message(response="utter_saisine_cancelled")
         return CLEARED + [SlotSet("requested_slot", None)]
 

@@ -302,6 +302,29 @@ def _read_value(name: str, text: str, draft: Dict[str, Any], today: date) -> Par
     raise KeyError(name)
 
 
+NAME_FIELDS = ("nom", "prenom", "detecteur_nom")
+# A word from any way of saying "stop" (or a pronoun: a sentence, not a name). A name has none.
+_NOT_IN_A_NAME = {
+    "stop", "stoppe", "stopper", "stoppez", "arret", "arrete", "arreter", "arretez", "arretons", "annule",
+    "annuler", "annulez", "annulation", "quitte", "quitter", "quittez", "abandon", "abandonne",
+    "abandonner", "tomber", "laisse", "laissez", "fin", "finir", "fini", "termine", "terminer", "marre",
+    "sortir", "sors", "basta", "non", "nan", "rien", "pas", "plus", "veux", "je", "j", "on", "tu", "vous",
+    "ne", "ca", "cela", "suffit", "bon", "merci", "aide", "menu",
+}
+
+
+def stop_misread_name(field: Optional[str], text: str) -> bool:
+    """True when the classifier read "stop" in what is only a name typed at a name question.
+
+    Its character n-grams take "Barre" or "Brisebarre" for "arrête" and the form's stop rule would
+    erase the draft; a text that is a valid name and holds no word of a stop phrase is the answer.
+    """
+    if field not in NAME_FIELDS or not isinstance(text, str) or not v.validate_name(text).ok:
+        return False
+    words = keyword_text(text).split()
+    return 0 < len(words) <= 4 and not set(words) & _NOT_IN_A_NAME
+
+
 def read_answer(name: str, text: str, draft: Dict[str, Any], now: datetime, channel: str) -> Parsed[Dict[str, Any]]:
     """The draft with this answer written in, or a French error to show before asking again."""
     if not isinstance(text, str) or not text.strip():

@@ -136,6 +136,22 @@ def test_correcting_one_field_then_cancelling_erases_the_draft(conversation, ass
     assert "Morel" not in everything_stored(assistant["saisine_db"])
 
 
+@pytest.mark.parametrize("surname", ["Barre", "Brisebarre", "Stoppani"])
+def test_a_surname_that_looks_like_stop_is_kept_and_the_form_goes_on(conversation, surname):
+    conversation.say_text("je voudrais être accompagné pour mes soins")
+    answer_all(conversation, ["oui", "situation sociale complexe"])
+    asks_first_name = conversation.say_text(surname)
+    assert "annulée" not in asks_first_name and "prénom" in asks_first_name
+    summary = answer_all(conversation, ["Jeanne", "5 avril 1990", "06 11 22 33 44", "pas d'e-mail"])
+    assert f"• Nom : {surname}" in summary
+
+
+def test_stop_at_the_name_question_still_cancels(conversation):
+    conversation.say_text("je voudrais être accompagné pour mes soins")
+    answer_all(conversation, ["oui", "situation sociale complexe"])
+    assert "annulée" in conversation.say_text("stop, j'arrête")
+
+
 def test_saisines_confirmed_while_the_backend_is_down_arrive_exactly_once(assistant):
     backend = assistant["processes"]["backend"]
     backend.stop()

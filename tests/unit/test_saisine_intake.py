@@ -567,3 +567,22 @@ def test_the_same_draft_gives_the_same_idempotency_key():
 ])
 def test_find_reference(text, expected):
     assert intake.find_reference(text) == expected
+
+
+# --------------------------------------------------------------------------- a name read as "stop"
+
+@pytest.mark.parametrize("field, text", [
+    ("nom", "Barre"), ("nom", "Brisebarre"), ("nom", "Le Goff"), ("prenom", "Ondine"),
+    ("detecteur_nom", "Labarre Arrestier"),
+])
+def test_a_name_the_classifier_took_for_stop_is_an_answer(field, text):
+    assert intake.stop_misread_name(field, text)
+
+
+@pytest.mark.parametrize("field, text", [
+    ("nom", "stop"), ("nom", "Arrête"), ("nom", "je veux arrêter"), ("prenom", "laisse tomber"),
+    ("nom", "annuler"), ("nom", "non"), ("nom", "stop, j'arrête"), ("nom", ""),
+    ("date_naissance", "Barre"), ("email", "Barre"), (None, "Barre"),
+])
+def test_a_real_stop_or_another_question_is_not_taken_for_a_name(field, text):
+    assert not intake.stop_misread_name(field, text)
