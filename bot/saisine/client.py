@@ -64,6 +64,14 @@ class BackendClient:
     async def withdraw(self, reference: str) -> Dict[str, Any]:
         return await self._call("POST", f"/api/saisines/{reference}/withdraw")
 
+    async def is_healthy(self) -> bool:
+        """GET /health answered 200: the backend and its database are up again."""
+        try:
+            await self._call("GET", "/health")
+        except BackendError:
+            return False
+        return True
+
     async def _call(self, method: str, path: str, payload: Any = None,
                     headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
         if self._session is None:

@@ -4,12 +4,15 @@
     reference = outbox.enqueue(saisine)               one transaction; same key -> same reference
     report = await outbox.deliver_pending(client)     one pass over the items that are due
     await outbox.run(client, stop_event)              the retry loop of a long-running process
+    outbox.bring_forward_after_outage()               the backend is back: retry what it missed now
     outbox.forget_expired(rejected_before)            retention (bot.retention): see the method
 
 An item is sent only by whoever claims it (UPDATE ... WHERE status='pending'), so several
 coroutines or processes may deliver at once without sending an item twice at the same time; the
 backend's idempotency key makes a resend after a crash harmless. After a failure the item waits
-an exponential, jittered and capped delay; it is never dropped. Once delivered, its personal data
+an exponential, jittered and capped delay; it is never dropped. Because that delay grows with
+the length of an outage (up to 5 minutes), the courier also asks the backend's /health while items
+wait for it, and as soon as it answers, those items are retried at once. Once delivered, its personal data
 is removed from the outbox (the backend holds it). On SQLite, removed data is overwritten on disk
 (secure_delete), not merely unlinked from the table.
 """
@@ -20,12 +23,13 @@ import json
 import logging
 import os
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import List, Optional
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, event, select, update
+from sqlalchemy import Column, DateTime, Integer, String, Text, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base
@@ -42,6 +46,9 @@ PENDING, SENDING, DELIVERED, REJECTED, WITHDRAWN = "pending", "sending", "delive
 WITHDRAWING, ERASING = "withdrawing", "erasing"
 # What each claimable status becomes while one sender works on it.
 IN_FLIGHT = {PENDING: SENDING, WITHDRAWING: ERASING}
+# The last_error of an attempt that failed because the backend was not there (unreachable, timed
+# out, or a gateway/unavailable status), as opposed to an answer about this item (e.g. a 500).
+OUTAGE_ERRORS = ("BackendError", "BackendError 502", "BackendError 503", "BackendError 504")
 
 Base = declarative_base()
 
@@ -94,9 +101,11 @@ def secure_delete_on_sqlite(engine: Engine) -> None:
 
 
 class Outbox:
-    # Longer than the client's timeout: an item still "sending" after this was abandoned by a
-    # process that died mid-send, and is given back to the queue.
-    claim_timeout = timedelta(minutes=2)
+    # Three times the longest client timeout (10 s): an item still "sending" after this was
+    # abandoned by a process that died mid-send, and is given back to the queue. Were the send in
+    # fact still going, the second one is harmless (same idempotency key); a longer wait would only
+    # delay the saisine of a person whose action server was killed mid-send.
+    claim_timeout = timedelta(seconds=30)
 
     def __init__(self, url: str = DEFAULT_OUTBOX_URL, backoff: Backoff = Backoff()):
         self.engine = make_engine(url)
@@ -251,6 +260,27 @@ class Outbox:
                 report.delivered.append(item.reference)
         return report
 
+    def _waiting_for_backend(self, now: datetime):
+        return (OutboxItem.status.in_(list(IN_FLIGHT)), OutboxItem.next_attempt_at > now,
+                OutboxItem.last_error.in_(OUTAGE_ERRORS))
+
+    def waiting_for_backend(self, now: Optional[datetime] = None) -> int:
+        """How many items sit out a backoff delay because the backend was unreachable."""
+        now = naive_utc(now or utcnow())
+        with self._session() as session:
+            return session.execute(
+                select(func.count()).select_from(OutboxItem).where(*self._waiting_for_backend(now))
+            ).scalar_one()
+
+    def bring_forward_after_outage(self, now: Optional[datetime] = None) -> int:
+        """The backend answers again: the items that waited for it are due now (an item the backend
+        refused with a 500 keeps its delay). Returns how many."""
+        now = naive_utc(now or utcnow())
+        with self._session.begin() as session:
+            return session.execute(
+                update(OutboxItem).where(*self._waiting_for_backend(now)).values(next_attempt_at=now)
+            ).rowcount
+
     def next_due(self) -> Optional[datetime]:
         with self._session() as session:
             return session.execute(
@@ -260,13 +290,24 @@ class Outbox:
 
     async def run(self, client, stop: asyncio.Event, poll_seconds: float = 30.0) -> None:
         """Deliver until `stop` is set, sleeping until the next item is due (at most poll_seconds,
-        so items enqueued by another process are picked up too)."""
+        so items enqueued by another process are picked up too). While items wait out a backoff
+        because the backend was down, ask its /health once per poll: once it answers, they go at
+        once instead of after a delay that may have grown to minutes."""
+        probed_at = float("-inf")
         while not stop.is_set():
+            due = None
             try:
                 await self.deliver_pending(client)
+                # At most one probe a poll: a backend that answers /health but fails the sends
+                # must not turn this loop into a busy one.
+                if time.monotonic() - probed_at >= poll_seconds and self.waiting_for_backend():
+                    probed_at = time.monotonic()
+                    if await client.is_healthy():
+                        log.info("backend answers again: %d waiting item(s) retried now",
+                                 self.bring_forward_after_outage())
+                due = self.next_due()
             except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
                 log.exception("outbox delivery pass failed")
-            due = self.next_due()
             wait = poll_seconds if due is None else (due - utcnow()).total_seconds()
             try:
                 await asyncio.wait_for(stop.wait(), timeout=min(poll_seconds, max(0.1, wait)))

@@ -269,5 +269,12 @@ def test_saisines_confirmed_while_backend_and_action_servers_are_killed_arrive_e
           f"delivered {len(expected & set(new_rows))}, lost {len(lost)}, duplicated {duplicated}, "
           f"polite answers while a part was down {sum(run.polite_answers.values())}")
     assert len(run.confirmed) == len(people), "someone never got a reference"
+    if lost:  # where each lost one stands in the shared outbox, to tell a stuck claim from a backoff
+        print(query(scaled.outbox_url, "select reference, status, attempts, last_error, next_attempt_at, "
+                    "claimed_at, now() at time zone 'utc' from saisine_outbox where reference = any(:refs)",
+                    refs=sorted(lost)))
+        for name in ("courier", "backend"):
+            print(f"--- last lines of {name}.log\n" + "\n".join(
+                scaled.processes[name].log.read_text(errors="replace").splitlines()[-40:]))
     assert not lost and duplicated == 0, (lost, new_rows)
     assert run.kills == {"backend": 3, "actions-1": 2, "actions-2": 3}

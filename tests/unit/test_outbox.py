@@ -239,3 +239,51 @@ def test_backoff_is_exponential_jittered_and_bounded():
         delays = [backoff.delay(attempts, rng) for _ in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1  # jitter
+
+
+async def test_after_a_long_outage_waiting_items_go_as_soon_as_the_backend_answers(outbox, backend, client):
+    # A long outage has pushed every retry minutes away; the courier must not sit those minutes out.
+    outbox.backoff = Backoff(base_seconds=600, cap_seconds=600)
+    await backend.stop()
+    references = [outbox.enqueue(saisine(n)) for n in range(3)]
+    assert (await outbox.deliver_pending(client)).retrying == references
+    assert outbox.waiting_for_backend() == 3
+    stop = asyncio.Event()
+    loop = asyncio.create_task(outbox.run(client, stop, poll_seconds=0.1))
+    await asyncio.sleep(0.3)
+    assert backend.runner is None and {i.status for i in outbox.items()} == {PENDING}
+    await backend.start()
+    for _ in range(100):
+        if {i.status for i in outbox.items()} == {DELIVERED}:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await loop
+    assert backend.references() == sorted(references)
+    assert all(i.attempts == 2 for i in outbox.items())  # one failure, then one send: no hammering
+
+
+class RefusingClient:
+    """A backend that is up (healthy) but answers 500 for this item: a fault of the item, not an outage."""
+
+    async def submit(self, payload, key):
+        raise BackendError("HTTP 500", 500)
+
+    async def is_healthy(self):
+        return True
+
+
+async def test_an_item_the_backend_answered_500_keeps_its_backoff_when_the_backend_is_up(outbox, backend):
+    outbox.backoff = Backoff(base_seconds=600, cap_seconds=600)
+    refused = outbox.enqueue(saisine(1))
+    await outbox.deliver_pending(RefusingClient())
+    await backend.stop()
+    async with BackendClient(backend.url, SERVICE_TOKEN, timeout=1) as unreachable:
+        missed = outbox.enqueue(saisine(2))
+        await outbox.deliver_pending(unreachable, reference=missed)
+        assert not await unreachable.is_healthy()
+    now = utcnow()
+    assert outbox.waiting_for_backend(now) == 1
+    assert outbox.bring_forward_after_outage(now) == 1
+    due = {i.reference: i.next_attempt_at for i in outbox.items()}
+    assert due[missed] == now and due[refused] > now + timedelta(minutes=4)
