@@ -5,15 +5,16 @@ and the named-entity recogniser runs on every message. Our pipeline reads the st
 (SpacyFeaturizer), the tokens and their lemmas (SpacyTokenizer, CountVectorsFeaturizer), and the
 lemmatiser needs the morphologizer's part-of-speech tags; no component reads dependencies or spaCy
 entities. Leaving out `parser` and `ner` gives the same tokens, lemmas and vectors (checked by
-tests/unit/test_spacy_nlp_component.py) for about 70 MB less RSS and half the spaCy time per
-message (`make benchmark` prints both).
+tests/unit/test_spacy_nlp_component.py) for about 70 MB less and half the spaCy time per message.
+Rasa also loaded the model twice per process (see `_load_once`); once is enough.
 
 The class keeps the name `SpacyNLP` on purpose: SpacyTokenizer and SpacyFeaturizer find their model
 provider by that class name (`model_from="SpacyNLP"` in Rasa's recipe), and they accept a subclass.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from functools import lru_cache
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,12 +29,20 @@ UNUSED_SPACY_COMPONENTS = ["parser", "ner"]
 
 def load_spacy_model(name: Text, exclude: List[Text]) -> spacy_utils.SpacyModel:
     """fr_core_news_md without the `exclude`d components; a clear error when the model is missing."""
+    return _load_once(name, tuple(exclude))
+
+
+# Rasa builds two graph nodes from this component (one provides the model to the tokenizer and
+# featurizer, one processes messages) and calls `create` for each: without this cache the server
+# holds two copies of fr_core_news_md. spaCy only reads a loaded pipeline, so one copy serves both.
+@lru_cache(maxsize=4)
+def _load_once(name: Text, exclude: Tuple[Text, ...]) -> spacy_utils.SpacyModel:
     import spacy
 
     if not name:
         raise InvalidConfigException("SpacyNLP needs `model:` in config.yml, e.g. fr_core_news_md.")
     try:
-        language = spacy.load(name, exclude=exclude)
+        language = spacy.load(name, exclude=list(exclude))
     except OSError as error:
         raise InvalidConfigException(
             f"The spaCy model {name} is not installed: `make install` installs it (pyproject.toml)."

