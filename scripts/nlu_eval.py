@@ -1,6 +1,6 @@
 """NLU evaluation, our pipeline against Rasa's default one, on the same folds.
 
-    make nlu-eval                                  (about 2 hours on 2 cores: 12 trainings)
+    make nlu-eval                                  (about 2 hours on 2 cores from nothing: 12 trainings)
     .venv/bin/python scripts/nlu_eval.py --folds 3   (a quicker look: 8 trainings)
     .venv/bin/python scripts/nlu_eval.py --folds 0   (held-out and conversations only: 1 training)
 
