@@ -1,5 +1,6 @@
 """The local outbox against a real backend started in the test: exactly-once delivery."""
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -95,6 +96,25 @@ class CountingClient:
         self.sent[key] = self.sent.get(key, 0) + 1
         await asyncio.sleep(random.uniform(0, 0.01))
         return await self.inner.submit(payload, key)
+
+
+@contextlib.asynccontextmanager
+async def courier_running(outbox, client, poll_seconds: float = 0.1):
+    """The courier's loop (`outbox.run`) in the background."""
+    stop = asyncio.Event()
+    loop = asyncio.create_task(outbox.run(client, stop, poll_seconds=poll_seconds))
+    try:
+        yield
+    finally:
+        stop.set()
+        await loop
+
+
+async def all_delivered(outbox, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if {i.status for i in outbox.items()} == {DELIVERED}:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def test_enqueue_then_deliver(outbox, client, backend):
@@ -203,18 +223,12 @@ async def test_run_loop_delivers_when_backend_returns(outbox, backend, client):
     outbox.backoff = Backoff(base_seconds=0.05, cap_seconds=0.2)
     await backend.stop()
     references = [outbox.enqueue(saisine(n)) for n in range(3)]
-    stop = asyncio.Event()
-    loop = asyncio.create_task(outbox.run(client, stop, poll_seconds=0.1))
-    await asyncio.sleep(0.3)
-    assert DELIVERED not in {i.status for i in outbox.items()}
-    assert max(i.attempts for i in outbox.items()) >= 2  # retried, with backoff, while down
-    await backend.start()
-    for _ in range(100):
-        if {i.status for i in outbox.items()} == {DELIVERED}:
-            break
-        await asyncio.sleep(0.05)
-    stop.set()
-    await loop
+    async with courier_running(outbox, client):
+        await asyncio.sleep(0.3)
+        assert DELIVERED not in {i.status for i in outbox.items()}
+        assert max(i.attempts for i in outbox.items()) >= 2  # retried, with backoff, while down
+        await backend.start()
+        await all_delivered(outbox)
     assert backend.references() == sorted(references)
 
 
@@ -248,17 +262,11 @@ async def test_after_a_long_outage_waiting_items_go_as_soon_as_the_backend_answe
     references = [outbox.enqueue(saisine(n)) for n in range(3)]
     assert (await outbox.deliver_pending(client)).retrying == references
     assert outbox.waiting_for_backend() == 3
-    stop = asyncio.Event()
-    loop = asyncio.create_task(outbox.run(client, stop, poll_seconds=0.1))
-    await asyncio.sleep(0.3)
-    assert backend.runner is None and {i.status for i in outbox.items()} == {PENDING}
-    await backend.start()
-    for _ in range(100):
-        if {i.status for i in outbox.items()} == {DELIVERED}:
-            break
-        await asyncio.sleep(0.05)
-    stop.set()
-    await loop
+    async with courier_running(outbox, client):
+        await asyncio.sleep(0.3)
+        assert backend.runner is None and {i.status for i in outbox.items()} == {PENDING}
+        await backend.start()
+        await all_delivered(outbox)
     assert backend.references() == sorted(references)
     assert all(i.attempts == 2 for i in outbox.items())  # one failure, then one send: no hammering
 
@@ -287,3 +295,29 @@ async def test_an_item_the_backend_answered_500_keeps_its_backoff_when_the_backe
     assert outbox.bring_forward_after_outage(now) == 1
     due = {i.reference: i.next_attempt_at for i in outbox.items()}
     assert due[missed] == now and due[refused] > now + timedelta(minutes=4)
+
+
+class UpButFailingClient:
+    """/health answers, yet every send fails as unreachable: the courier must not spin."""
+
+    def __init__(self):
+        self.probes = self.sends = 0
+
+    async def submit(self, payload, key):
+        self.sends += 1
+        raise BackendError("backend unreachable: ClientConnectorError")
+
+    async def is_healthy(self):
+        self.probes += 1
+        return True
+
+
+async def test_a_backend_healthy_but_failing_sends_is_probed_at_most_once_a_poll(outbox):
+    outbox.backoff = Backoff(base_seconds=600, cap_seconds=600)
+    outbox.enqueue(saisine(1))
+    client = UpButFailingClient()
+    # Each probe makes the item due at once, so without the once-a-poll rule the loop would probe
+    # and send every 0.1 s (its shortest sleep): about 8 times here instead of 2.
+    async with courier_running(outbox, client, poll_seconds=0.5):
+        await asyncio.sleep(0.95)
+    assert 1 <= client.probes <= 3 and client.sends <= 4  # one more in flight when stopped
