@@ -22,13 +22,28 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 STARTUP_TIMEOUT_SECONDS = 240
 
 
+def free_ports(count: int) -> List[int]:
+    """`count` different free ports. The sockets stay bound until all are chosen: the kernel may hand
+    out a port it has just given back, and one stack once got the same port for Rasa and the backend
+    (Rasa could not bind; the backend's chat page answered Rasa's readiness check, every message 404)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
-def wait_until_ready(url: str, processes: list, log_files: list, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
+def wait_until_ready(url: str, processes: list, log_files: list, timeout: float = STARTUP_TIMEOUT_SECONDS,
+                     expected_text: str = "") -> None:
+    """Waits until `url` answers 200 with `expected_text` in its body: the text proves the right
+    server answered, not another process that happens to listen on that port."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for process, log in zip(processes, log_files):
@@ -36,18 +51,22 @@ def wait_until_ready(url: str, processes: list, log_files: list, timeout: float 
                 raise RuntimeError(f"{process.args[:3]} exited:\n{Path(log).read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and expected_text in response.read().decode("utf-8", "replace"):
                     return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready after {timeout} s")
+            pass
+        time.sleep(0.2)
+    tails = "\n".join(f"--- {log}:\n{Path(log).read_text()[-2000:]}" for log in log_files if Path(log).exists())
+    raise RuntimeError(f"{url} not ready after {timeout} s\n{tails}")
 
 
 class Process:
     """One server process that can be stopped and started again (e.g. the backend, for an outage)."""
 
-    def __init__(self, command: List[str], env: Dict[str, str], log: Path, health_url: str = ""):
+    def __init__(self, command: List[str], env: Dict[str, str], log: Path, health_url: str = "",
+                 expected_text: str = ""):
         self.command, self.env, self.log, self.health_url = command, env, log, health_url
+        self.expected_text = expected_text
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -60,7 +79,7 @@ class Process:
 
     def wait_ready(self) -> None:
         if self.health_url:
-            wait_until_ready(self.health_url, [self.process], [self.log])
+            wait_until_ready(self.health_url, [self.process], [self.log], expected_text=self.expected_text)
 
     def kill(self) -> None:
         """SIGKILL: the process dies at once, mid-request if it was in one (the fault tests)."""
@@ -94,7 +113,8 @@ class Stack:
                  lock_store_url: str = "memory://"):
         workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
-        rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+        rasa_port, action_port, web_port, *upstream_ports = free_ports(3 + rasa_servers + action_servers)
+        upstream_ports = iter(upstream_ports)
         self.paths = {name: workdir / f"{name[:-3]}.db" for name in ("tracker_db", "saisine_db", "outbox_db")}
         self.tracker_store_url = tracker_store_url or f"sqlite:///{self.paths['tracker_db']}"
         self.saisine_store_url = saisine_store_url or f"sqlite:///{self.paths['saisine_db']}"
@@ -135,21 +155,24 @@ class Stack:
                     "--cors", self.backend_url]  # the web pages' origin, exactly
 
         proxy = [python, str(ROOT / "scripts" / "round_robin_proxy.py")]
-        for kind, count, port, command, health in (
-                ("actions", action_servers, action_port, actions, "/health"),
-                ("rasa", rasa_servers, rasa_port, rasa_server, "/")):
+        # What only that server answers: rasa_sdk lists its actions, Rasa says hello with its name
+        # (the backend and the web pages answer /health and / too).
+        for kind, count, port, command, health, expected in (
+                ("actions", action_servers, action_port, actions, "/actions", "action_"),
+                ("rasa", rasa_servers, rasa_port, rasa_server, "/", "Hello from Rasa")):
             if count == 1:
                 self.processes[kind] = Process(command(port), env, workdir / f"{kind}.log",
-                                               f"http://127.0.0.1:{port}{health}")
+                                               f"http://127.0.0.1:{port}{health}", expected)
                 continue
             upstreams = []
             for number in range(1, count + 1):
-                own_port = free_port()
+                own_port = next(upstream_ports)
                 upstreams.append(f"http://127.0.0.1:{own_port}")
                 self.processes[f"{kind}-{number}"] = Process(command(own_port), env, workdir / f"{kind}-{number}.log",
-                                                             f"{upstreams[-1]}{health}")
+                                                             f"{upstreams[-1]}{health}", expected)
             self.processes[f"{kind}-proxy"] = Process(proxy + ["--port", str(port)] + upstreams, env,
-                                                      workdir / f"{kind}-proxy.log", f"http://127.0.0.1:{port}{health}")
+                                                      workdir / f"{kind}-proxy.log", f"http://127.0.0.1:{port}{health}",
+                                                      expected)
 
     @property
     def logs(self) -> List[Path]:
