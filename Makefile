@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/assistant.tar.gz
-TRAINING_FILES := config.yml domain.yml $(shell find data rules -name '*.yml' 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml $(shell find data rules -name '*.yml' 2>/dev/null) $(wildcard components/*.py)
 
 # Embedded defaults: SQLite tracker store, no external service. Override from the environment.
 export TRACKER_STORE_URL ?= sqlite:///var/db/trackers.db

@@ -1,6 +1,6 @@
 """Recognises messages with no word at all: empty, spaces, emoji or punctuation only.
 
-DIET has nothing to go on for such a message and still picks an intent with confidence (an emoji
+An intent classifier has nothing to go on for such a message and may still pick an intent with confidence (an emoji
 came out as "goodbye"). This component runs last and gives them the `no_words` intent, which the
 assistant answers by asking for a question in words.
 """

@@ -1,8 +1,8 @@
 """Messages that are only an e-mail address, a date in figures, a phone number or a NIR are answers.
 
-DIET reads character n-grams: it once classified "ondine.brisebarre@exemple.fr" as `help` (0.87), and
+The intent classifier reads character n-grams: DIET once classified "ondine.brisebarre@exemple.fr" as `help` (0.87), and
 the rule for `help` shows the menu in the middle of the MAS form. Such a message is never a request
-for help or to stop, so this component, after DIET and the FallbackClassifier, gives it the `inform`
+for help or to stop, so this component, after the intent classifier and the FallbackClassifier, gives it the `inform`
 intent with full confidence; the form's own validation then reads the value (and refuses a NIR).
 The recognition itself is domain logic: bot.saisine.validation.bare_value_kind.
 """
