@@ -120,10 +120,14 @@ def peak_rss_mb(pid: Optional[int]) -> Optional[float]:
 
 async def compute_floor(samples: int = 200) -> Dict[str, float]:
     """Parse + next-action prediction of one message in-process: what no HTTP tuning can beat."""
+    import logging
+
     from rasa.core.agent import Agent
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # unconfigured, Rasa's structlog prints every debug event
     agent = Agent.load(str(MODEL))
     messages = [m for script in CONVERSATIONS for m, _ in script]
     for message in messages[:5]:  # warm-up (lazy graph loading, TensorFlow tracing)
