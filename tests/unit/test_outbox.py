@@ -4,7 +4,6 @@ import contextlib
 import json
 import random
 import re
-import socket
 from datetime import timedelta
 
 import pytest
@@ -16,16 +15,11 @@ from bot.backend.db import STORE_KEY, utcnow
 from bot.saisine.client import BackendClient, BackendError
 from bot.saisine.model import REFERENCE_PATTERN, Saisine
 from bot.saisine.outbox import DELIVERED, PENDING, REJECTED, SENDING, WITHDRAWN, Backoff, Outbox
+from scripts.stack import free_port
 from tests.unit.saisine_samples import minimal_saisine
 
 SERVICE_TOKEN = "service-secret-for-tests"
 LATER = timedelta(minutes=30)  # past any backoff (capped at 5 minutes)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Backend:
