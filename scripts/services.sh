@@ -2,7 +2,8 @@
 # PostgreSQL and Redis on loopback for the scale, store and fault tests (`make scale`).
 #
 #   scripts/services.sh start   installs Debian's postgresql and redis-server when missing, starts
-#                               both on 127.0.0.1 with throw-away data, prints the URLs to export
+#                               both on 127.0.0.1 with throw-away data, prints the settings as
+#                               KEY=VALUE lines on standard output (everything else on standard error)
 #   scripts/services.sh stop    stops both and deletes their data
 #   scripts/services.sh env     prints the URLs again
 #   scripts/services.sh run CMD starts both, runs CMD with TEST_POSTGRES_URL and TEST_REDIS_URL
@@ -12,10 +13,16 @@
 # servers are never touched. Data lives in SERVICES_DIR (default /tmp/cpam-assistant-services):
 # PostgreSQL refuses to run as root, so when run as root it runs as the `postgres` user that the
 # Debian package creates, and that user must be able to reach the folder.
+#
+# Nothing this script prints is ever evaluated: `run` exports the settings itself, and every line of
+# chatter (ours, apt-get's, initdb's) goes to standard error. A package's output once broke an
+# `eval` here on a machine where the servers were not installed yet (tests/unit/test_services_script.py).
 set -euo pipefail
 PG_PORT=${PG_PORT:-55432}
 REDIS_PORT=${REDIS_PORT:-56379}
 DIR=${SERVICES_DIR:-/tmp/cpam-assistant-services}
+# Where Debian's postgresql package puts its servers (one folder per major version).
+PG_ROOT=${PG_ROOT:-/usr/lib/postgresql}
 PG_DATA="$DIR/postgres"
 
 SUDO=""
@@ -24,7 +31,7 @@ SUDO=""
 pg_bin() {
   # The newest installed server (a machine may have the client only: no initdb there).
   local found
-  found=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)
+  found=$(ls -d "$PG_ROOT"/*/bin/initdb 2>/dev/null | sort -V | tail -1)
   [ -n "$found" ] && dirname "$found"
 }
 
@@ -37,15 +44,22 @@ install_missing() {
   local packages=()
   [ -n "$(pg_bin)" ] || packages+=(postgresql)
   command -v redis-server >/dev/null || packages+=(redis-server)
+  # initdb lists the system's locales ("no usable system locales were found" without them).
+  [ -n "$(locale -a 2>/dev/null)" ] || packages+=(locales)
   [ ${#packages[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null; then
     echo "Missing ${packages[*]} and apt-get is not available: install them by hand." >&2
     exit 1
   fi
-  echo "==> Installing Debian's ${packages[*]} (tests on real engines)"
-  $SUDO apt-get update -qq
-  # The packages' own services are not used: policy-rc.d keeps them from starting at install.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+  echo "==> Installing Debian's ${packages[*]} (tests on real engines)" >&2
+  {
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+  } >&2
+  if [ -z "$(pg_bin)" ] || ! command -v redis-server >/dev/null; then
+    echo "apt-get ran but PostgreSQL or Redis is still missing: install postgresql and redis-server by hand." >&2
+    exit 1
+  fi
 }
 
 print_env() {
@@ -53,7 +67,8 @@ print_env() {
   echo "TEST_REDIS_URL=redis://127.0.0.1:${REDIS_PORT}/0"
 }
 
-start() {
+# Installs when needed and starts both servers; writes nothing on standard output.
+start_services() {
   install_missing
   local bin
   bin=$(pg_bin)
@@ -75,7 +90,6 @@ start() {
     for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   echo "==> PostgreSQL on 127.0.0.1:${PG_PORT}, Redis on 127.0.0.1:${REDIS_PORT}" >&2
-  print_env
 }
 
 stop() {
@@ -91,13 +105,16 @@ stop() {
 run_with_services() {
   local status=0
   trap stop EXIT
-  eval "$(start | sed 's/^/export /')"
+  # Standard output too goes to standard error: only the command below writes on ours.
+  start_services >&2
+  export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/postgres"
+  export TEST_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
   "$@" || status=$?
   return $status
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start_services >&2; print_env ;;
   run) shift; run_with_services "$@" ;;
   stop) stop ;;
   env) print_env ;;
