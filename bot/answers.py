@@ -6,6 +6,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from bot.eligibility import FACT_LABELS, Verdict
 from bot.eligibility.verdict import eur, fr_date, qualifier
+from bot.formatting import source_line as cite
 from bot.knowledge import ame_ceiling, get_right
 from bot.knowledge.schema import Source
 
@@ -14,7 +15,7 @@ MAX_SOURCE_LINES = 2
 
 
 def source_line(source: Source) -> str:
-    return f"Source : {source.display_url} — à jour au {fr_date(source.checked)}"
+    return cite(source.display_url, source.checked)
 
 
 def _cited(card, line) -> Point:
@@ -39,7 +40,7 @@ def _c2s(card, on: date) -> List[Point]:
     amounts = [b.amount for b in table.period.brackets]
     return [
         (f"Gratuite si les ressources du foyer sur 12 mois ne dépassent pas {eur(free.amount)} pour 1 personne "
-         f"en métropole{qualifier(free.dated)}.", free.source),
+         f"en métropole{qualifier(free.dated, check_at='avec le simulateur officiel')}.", free.source),
         (f"Avec participation jusqu'à {eur(part.amount)} pour 1 personne : de {eur(min(amounts))} à {eur(max(amounts))} "
          f"par mois et par personne selon l'âge{' (chiffre à vérifier)' if part.needs_check else ''}.", part.source),
         (f"{card.how_to_apply[0].text} {card.how_to_apply[1].text}", card.source(card.how_to_apply[1].source_id)),
@@ -72,7 +73,7 @@ def _capital_deces(card, on: date) -> List[Point]:
     f = card.figures
     amount = card.amount(on)
     return [
-        (f"Montant : {eur(amount.period.value)} depuis le {fr_date(amount.period.valid_from)}{qualifier(amount)}.", amount.source),
+        (f"Montant : {eur(amount.period.value)} pour un décès à partir du {fr_date(amount.period.valid_from)}{qualifier(amount)}.", amount.source),
         (f"Délais : {f.priority_deadline_months.value:g} mois après le décès pour les personnes qui étaient à la charge "
          f"du défunt, {f.non_priority_deadline_months.value / 12:g} ans pour les autres.",
          card.source(f.non_priority_deadline_months.source_id)),

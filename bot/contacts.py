@@ -26,7 +26,7 @@ from pydantic import root_validator, validator
 
 from bot import parsing
 from bot.answers import source_line
-from bot.formatting import fr_date
+from bot.formatting import fr_date, source_line as cite
 from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
 from bot.knowledge.schema import Source, StrictModel, _walk_source_ids, duplicates, find_by_id
 
@@ -1052,7 +1052,7 @@ def _bullets(lines: Sequence[ContactLine]) -> List[str]:
 
 
 def seed_source_line(source: ContactSource) -> str:
-    return f"Source : {source.title} — à jour au {fr_date(source.checked)}"
+    return cite(source.title, source.checked)
 
 
 def _source_lines(answer: ContactAnswer) -> List[str]:

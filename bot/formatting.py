@@ -20,3 +20,9 @@ def fr_date(d: date) -> str:
 
 def persons(n: int) -> str:
     return f"{n} personne" if n == 1 else f"{n} personnes"
+
+
+def source_line(where: str, checked: date) -> str:
+    """The one way a source is cited to users: 'Source : <page> (vérifié le 24/11/2026)'. The check
+    date is the day the page was read; when a figure is in force is said next to the figure."""
+    return f"Source : {where} (vérifié le {fr_date(checked)})"

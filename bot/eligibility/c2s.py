@@ -16,6 +16,7 @@ from bot.eligibility.verdict import (
     make_verdict,
     persons,
     qualifier,
+    uncertain_near,
     unknown,
 )
 
@@ -91,19 +92,19 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
         )
 
     if benefit == "rsa":
-        ev.cite(card, "previssima_rsa").cite(card, "ameli_renouvellement")
+        ev.cite(card, "sp_f10027_rsa").cite(card, "ameli_renouvellement")
         return make_verdict(
             RIGHT, "likely_eligible",
             "Avec le RSA, vous avez droit à la Complémentaire santé solidaire gratuite : elle vous est attribuée automatiquement, sauf si vous la refusez.",
             ev,
-            reasons=[line_for(card.who, "previssima_rsa"), line_for(card.delays, "ameli_renouvellement", "RSA")],
+            reasons=[line_for(card.who, "sp_f10027_rsa"), line_for(card.delays, "ameli_renouvellement", "RSA")],
             next_steps=["Vérifiez dans votre compte ameli que votre C2S est bien ouverte ; sinon, contactez votre CPAM."],
             variant="gratuite",
         )
 
     if benefit == "aspa":
-        ev.cite(card, "decret_aspa_2022")
-        reasons = [line_for(card.who, "decret_aspa_2022").rstrip(".") + " (règle à vérifier)."]
+        ev.cite(card, "sp_f10027_aspa")
+        reasons = [line_for(card.who, "sp_f10027_aspa").rstrip(".") + " (règle à vérifier)."]
         headline = "Avec l'ASPA, vous avez probablement droit à la Complémentaire santé solidaire avec participation, sans avoir à détailler vos revenus."
         return _participative(situation, today, ev, reasons, {}, headline)
 
@@ -136,9 +137,29 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
         "ceiling_free": free.amount,
         "ceiling_participative": part.amount,
     }
-    q = qualifier(free.dated)
-    valid = f"Plafonds annuels {where} en vigueur à partir du {free.dated.period.valid_from.strftime('%d/%m/%Y')}{q}."
+    q = qualifier(free.dated, check_at="avec le simulateur officiel")
+    valid = f"Plafonds annuels {where} à partir du {free.dated.period.valid_from.strftime('%d/%m/%Y')}{q}."
     them = f"Vos ressources ({eur(resources)} sur 12 mois)"
+
+    near = [c for c in (free, part) if uncertain_near(resources, c)]
+    if near:
+        # The ceiling has ended (the next one is not integrated) or is a calculation, and the
+        # person is within a yearly revaluation of it: a firm answer could be wrong.
+        ceiling = near[0]
+        kind = "de la C2S gratuite" if ceiling.kind == "free" else "de la C2S avec participation"
+        reasons = [
+            f"{them} sont proches du plafond {kind} de {eur(ceiling.amount)} pour {persons(size)} {where}.",
+            valid,
+            "Une revalorisation annuelle du plafond peut changer la réponse.",
+        ]
+        return make_verdict(
+            RIGHT, "depends",
+            "À vérifier : vos ressources sont proches du plafond de la Complémentaire santé solidaire, je ne peux pas vous donner une réponse sûre.",
+            ev, reasons,
+            ["Faites le test sur le simulateur officiel : https://www.ameli.fr/simulateur-droits.",
+             "Vous pouvez aussi faire la demande : la CPAM vérifiera avec le plafond en vigueur."] + _apply_steps(card)[:2],
+            [], figures,
+        )
 
     if resources <= free.amount:
         reasons = [

@@ -65,7 +65,7 @@ def _amount_reason(status: str, death: date, ev: Evidence, figures: dict) -> str
             text = f"Montant : {eur(d.period.value)}, somme fixe versée une seule fois{qualifier(d)}."
     except FigureNotFound:
         return "Le montant dépend de la date du décès : demandez-le à la CPAM."
-    ev.cite(card, d.source.id)
+    ev.add(d.source)
     figures["amount"] = d.period.value
     return text
 

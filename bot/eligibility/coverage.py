@@ -20,6 +20,7 @@ from bot.eligibility.verdict import (
     make_verdict,
     persons,
     qualifier,
+    uncertain_near,
     unknown,
 )
 
@@ -127,6 +128,19 @@ def _ame(situation, today: date, minor: bool) -> Route:
     cited = (("ame", "ameli_ame"), ("ame", ceiling.source.id), ("c2s", ceiling.dated.source.id))
     them = f"Vos ressources ({eur(resources)} sur 12 mois)"
     limit = f"le plafond de l'AME de {eur(ceiling.amount)} pour {persons(size)} {where}{note}"
+    if uncertain_near(resources, ceiling):
+        # The ceiling is a calculation from an ended C2S table: near it, no firm yes or no.
+        return Route(
+            scheme="ame",
+            status="depends",
+            headline="À vérifier : vos ressources sont proches du plafond de l'AME, je ne peux pas vous donner une réponse sûre.",
+            reasons=(f"{them} sont proches du {limit}.",
+                     "Une revalorisation annuelle du plafond peut changer la réponse."),
+            next_steps=("Faites la demande : la CPAM vérifiera avec le plafond en vigueur.",)
+            + tuple(l.text for l in ame.how_to_apply[:2]),
+            figures=figures,
+            cited=cited + (("ame", "sp_f12029"),),
+        )
     if resources > ceiling.amount:
         route = _urgent(situation, f"{them} dépassent {limit}.", later, cited)
         return route if route.missing else replace(route, figures=figures)

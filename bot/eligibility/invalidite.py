@@ -1,11 +1,13 @@
 """Pension d'invalidité (general scheme): conditions, then category 1/2/3 from the work capacity."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, List, Mapping, Optional
 
 from bot.knowledge import FigureNotFound, get_right
-from bot.eligibility.verdict import Evidence, Verdict, eur, fact, line_for, make_verdict, qualifier, unknown
+from bot.eligibility.verdict import (
+    Evidence, Verdict, add_months, eur, fact, line_for, make_verdict, qualifier, unknown,
+)
 
 RIGHT = "invalidite"
 FACTS = (
@@ -23,12 +25,34 @@ def needed_facts(situation: Mapping[str, Any]) -> List[str]:
     return assess(situation).missing
 
 
-def _blocker(situation, card, ev: Evidence):
+def legal_ages_for_age(card, age: int, today: date):
+    """The legal retirement ages (RetirementAge rows) of everyone who is `age` years old on `today`:
+    born between (today − age − 1 year, the next day) and (today − age years)."""
+    latest = add_months(today, -12 * age)
+    earliest = add_months(today, -12 * (age + 1)) + timedelta(days=1)
+    return [r for r in card.figures.retirement_ages
+            if (r.born_from is None or r.born_from <= latest) and r.born_to >= earliest]
+
+
+def retirement_reached(card, age: int, today: date) -> Optional[bool]:
+    """True when the legal retirement age is surely reached at `age` (whole years), False when surely
+    not, None when it depends on the exact date of birth (or on a generation the knowledge lacks)."""
+    rows = legal_ages_for_age(card, age, today)
+    if not rows:
+        return None
+    legal = [r.years + r.months / 12 for r in rows]
+    if age >= max(legal):
+        return True
+    if age + 1 <= min(legal):
+        return False
+    return None
+
+
+def _blocker(situation, card, ev: Evidence, today: date):
     """(headline, reasons, next_steps) for the first known condition that rules the pension out."""
-    f = card.figures
     age = fact(situation, "age")
-    if age is not None and age >= f.retirement_age_alt.value:
-        ev.cite(card, f.retirement_age_alt.source_id)
+    if age is not None and retirement_reached(card, age, today):
+        ev.cite(card, card.figures.retirement_age.source_id)
         return (
             "À votre âge, la pension d'invalidité n'est plus possible : c'est une retraite pour inaptitude qui prend le relais.",
             [f"Vous avez {age} ans, soit l'âge légal de la retraite ou plus ; la pension d'invalidité est alors remplacée par une retraite pour inaptitude au travail."],
@@ -61,7 +85,7 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
     f = card.figures
     ev = Evidence().cite(card, "sp_f672")
 
-    blocked = _blocker(situation, card, ev)
+    blocked = _blocker(situation, card, ev, today)
     if blocked:
         headline, reasons, steps = blocked
         return make_verdict(RIGHT, "not_eligible", headline, ev, reasons, steps)
@@ -86,7 +110,7 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
         cap = mx.period.category_1 if cat.number == 1 else mx.period.category_2_3
         reasons.append(f"Au maximum {eur(cap)} par mois en {mx.period.valid_from.year}{qualifier(mx)}.")
         figures["maximum"] = cap
-        ev.cite(card, mx.source.id)
+        ev.add(mx.source)
         if cat.third_person_increase:
             mtp = card.third_person_increase(today)
             reasons.append(f"Plus la majoration pour tierce personne : {eur(mtp.period.value)} par mois en {mtp.period.valid_from.year}{qualifier(mtp)}.")
@@ -100,14 +124,16 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
         pass
     steps = [l.text for l in card.how_to_apply[:1]] + [card.delays[0].text]
 
-    if age >= f.retirement_age.value:
-        ev.cite(card, f.retirement_age_alt.source_id)
+    if age >= f.retirement_age.value and retirement_reached(card, age, today) is not False:
+        ev.cite(card, f.retirement_age.source_id)
+        ages = legal_ages_for_age(card, age, today)
+        which = " ou ".join(sorted({r.label for r in ages})) or "selon votre date de naissance"
         return make_verdict(
             RIGHT, "depends",
-            "Vous remplissez les conditions, mais votre âge est proche de l'âge légal de la retraite : cela dépend de votre année de naissance.",
+            "Vous remplissez les conditions, mais votre âge est proche de l'âge légal de la retraite : cela dépend de votre date de naissance.",
             ev,
-            [f"Vous avez {age} ans. La pension d'invalidité s'arrête à l'âge légal de la retraite : "
-             f"{f.retirement_age.value:g} ans selon la plupart des sources, {f.retirement_age_alt.value:g} ans selon une autre (réforme de 2023), à vérifier."]
+            [f"Vous avez {age} ans. La pension d'invalidité s'arrête à l'âge légal de la retraite, qui est pour vous de {which} "
+             f"selon votre date de naissance (règle de la LFSS 2026, chiffre à vérifier)."]
             + reasons,
             ["Demandez à votre CPAM ou à votre caisse de retraite quel est votre âge légal de départ."] + steps,
             figures=figures,

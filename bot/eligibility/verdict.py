@@ -132,16 +132,36 @@ def line_for(lines, source_id: str, contains: str = "") -> str:
 TERRITORY_LABELS = {"metropole": "en métropole", "outre_mer": "en outre-mer", "mayotte": "à Mayotte"}
 
 
-def qualifier(dated: Dated, derived_from: Optional[str] = None) -> str:
-    """' (chiffre à vérifier ; dernier chiffre connu, valable jusqu'au 31/03/2026)' or ''."""
+def qualifier(dated: Dated, derived_from: Optional[str] = None, check_at: str = "") -> str:
+    """What a reader must know about a figure, in brackets after it, or '':
+    - ended: ' (montant en vigueur du 01/04/2025 au 31/03/2026 ; le suivant n'est pas encore intégré ici :
+      vérifiez <check_at>)' — never said as current;
+    - computed from a parameter: ' (calcul à partir du plafond annuel de la Sécurité sociale 2026, pas un
+      montant officiel publié)';
+    - read on a secondary page or flagged: ' (chiffre à vérifier)'."""
     parts = []
+    derived_from = derived_from or dated.derived_from
     if derived_from:
-        parts.append(f"chiffre à vérifier, calculé à partir {derived_from}")
+        parts.append(f"calcul à partir {derived_from}, pas un montant officiel publié")
     elif dated.needs_check:
         parts.append("chiffre à vérifier")
     if dated.outdated:
-        parts.append(f"dernier chiffre connu, valable jusqu'au {fr_date(dated.period.valid_to)}")
+        period = dated.period
+        parts.append(f"en vigueur du {fr_date(period.valid_from)} au {fr_date(period.valid_to)} ; "
+                     f"le montant suivant n'est pas encore intégré ici : vérifiez {check_at or 'auprès de votre CPAM ou au 3646'}")
     return f" ({' ; '.join(parts)})" if parts else ""
+
+
+def uncertain_near(amount: float, ceiling: Any) -> bool:
+    """True when a firm yes or no on `amount` against `ceiling` (a Ceiling) could be wrong: the ceiling
+    has ended or is only a calculation, and `amount` lies within a yearly revaluation of it."""
+    # The AME ceiling *is* the free C2S ceiling by law (no calculation): only the C2S table's end or
+    # a computed ceiling (overseas majoration) makes the verdict uncertain.
+    if not (ceiling.outdated or ceiling.dated.derived_from):
+        return False
+    from bot.knowledge.parameters import revaluation_margin
+
+    return abs(amount - ceiling.amount) <= ceiling.amount * revaluation_margin()
 
 
 def add_months(d: date, months: int) -> date:

@@ -111,10 +111,27 @@ class Quantity(StrictModel):
     note: Optional[str] = None
 
 
+class LegalReference(StrictModel):
+    """The legal text that sets a figure (arrêté, décret, article of a code), apart from the page
+    the figure was read on (the period's source)."""
+
+    title: str
+    url: Optional[str] = None  # Légifrance, when the exact page is known
+    jo_date: Optional[date] = None  # publication in the Journal officiel
+
+    @validator("url")
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        return None if v is None else _https(v)
+
+
 class Period(StrictModel):
+    """A figure's period of validity. `note` is for editors: it is never shown to users."""
+
     valid_from: date
     valid_to: Optional[date] = None  # None: no known end
     source_id: str
+    reference: Optional[LegalReference] = None
+    reference_missing: Optional[str] = None  # why no legal text is given (none found, rule not a figure…)
     to_check: bool = False  # shown as "à vérifier" even if the source is official
     note: Optional[str] = None
 
@@ -123,6 +140,8 @@ class Period(StrictModel):
         end = values.get("valid_to")
         if end is not None and end < values["valid_from"]:
             raise ValueError("valid_to is before valid_from")
+        if not values.get("reference") and not values.get("reference_missing"):
+            raise ValueError("a figure needs its legal `reference`, or `reference_missing` with the reason")
         return values
 
 
@@ -192,9 +211,17 @@ class ParticipationTable(Period):
 
 
 class IndependantAmount(Period):
+    """A self-employed capital décès: `pass_percent` of the PASS of the year of death (computed)."""
+
     kind: Literal["actif", "retraite"]
     pass_percent: float
     value: float
+
+
+class IndependantRule(StrictModel):
+    kind: Literal["actif", "retraite"]
+    pass_percent: float
+    source_id: str
 
 
 class InvalidityCategory(StrictModel):
@@ -211,6 +238,32 @@ class InvalidityMaximums(Period):
     category_2_3: float
 
 
+class InvalidityMaximumRule(StrictModel):
+    """Maximums as a share of the monthly ceiling of the social security (CSS R341-5)."""
+
+    category_1_pmss_percent: float
+    category_2_3_pmss_percent: float
+    source_id: str
+
+
+class RetirementAge(StrictModel):
+    """The legal retirement age, at which an invalidity pension becomes a retirement pension, for
+    people born from `born_from` to `born_to` (inclusive)."""
+
+    born_from: Optional[date] = None  # None: everyone born before `born_to`
+    born_to: date
+    years: int
+    months: int = 0
+    source_id: str
+
+    def covers(self, birth: date) -> bool:
+        return (self.born_from is None or birth >= self.born_from) and birth <= self.born_to
+
+    @property
+    def label(self) -> str:
+        return f"{self.years} ans" + (f" et {self.months} mois" if self.months else "")
+
+
 # --- dated lookup -----------------------------------------------------------------------------
 
 P = TypeVar("P", bound=Period)
@@ -224,11 +277,14 @@ class Dated(Generic[P]):
     source: Source
     on: date
     outdated: bool
+    # Computed from a parameter ("du plafond annuel de la Sécurité sociale 2026"), not read in an
+    # official table: said as a calculation, never as the official amount.
+    derived_from: Optional[str] = None
 
     @property
     def needs_check(self) -> bool:
-        """Not from an official page (or flagged): the bot says "à vérifier"."""
-        return self.source.needs_check or self.period.to_check
+        """Not from an official page, flagged, or computed: the bot says "à vérifier"."""
+        return self.source.needs_check or self.period.to_check or self.derived_from is not None
 
     @property
     def confidence(self) -> str:
@@ -259,8 +315,12 @@ class Ceiling:
         return self.dated.outdated
 
     @property
+    def derived(self) -> bool:
+        return self.confidence == "derived" or self.dated.derived_from is not None
+
+    @property
     def needs_check(self) -> bool:
-        return self.confidence != "official" or self.dated.period.to_check
+        return self.confidence != "official" or self.dated.needs_check
 
 
 # --- figures per right ------------------------------------------------------------------------
@@ -294,7 +354,7 @@ class SoinsUrgentsFigures(StrictModel):
 
 class CapitalDecesFigures(StrictModel):
     amounts: List[AmountPeriod]
-    independant: List[IndependantAmount]
+    independant: List[IndependantRule]
     priority_deadline_months: Quantity
     non_priority_deadline_months: Quantity
     lookback_months: Quantity  # the deceased's situation in the 3 months before death
@@ -302,11 +362,11 @@ class CapitalDecesFigures(StrictModel):
 
 class InvaliditeFigures(StrictModel):
     categories: List[InvalidityCategory]
-    maximums: List[InvalidityMaximums]
+    maximums: InvalidityMaximumRule
     minimum: List[AmountPeriod]
     third_person_increase: List[AmountPeriod]
-    retirement_age: Quantity
-    retirement_age_alt: Quantity  # the higher age one source gives (2023 reform)
+    retirement_age: Quantity  # the lowest legal age (people born before 1/9/1961)
+    retirement_ages: List[RetirementAge]  # by date of birth
     capacity_loss: Quantity
     affiliation_months: Quantity
     hours_worked: Quantity
@@ -314,6 +374,10 @@ class InvaliditeFigures(StrictModel):
 
     def category(self, work_capacity: str) -> InvalidityCategory:
         return next(c for c in self.categories if c.work_capacity == work_capacity)
+
+    def retirement_age_for(self, birth: date) -> Optional[RetirementAge]:
+        """The legal retirement age for a date of birth; None where the knowledge has no row."""
+        return next((r for r in self.retirement_ages if r.covers(birth)), None)
 
 
 # --- the card ---------------------------------------------------------------------------------
@@ -404,20 +468,32 @@ class C2SCard(RightCard):
     def c2s_ceiling(
         self, household_size: int, territory: str = "metropole", kind: str = "free", on: Optional[date] = None
     ) -> Ceiling:
-        """Yearly resource ceiling in force on `on` (default today); the latest known one if expired."""
+        """Yearly resource ceiling in force on `on` (default today); the latest known one if expired.
+        Overseas (hors Mayotte), the law raises the mainland ceiling by a majoration (CSS D861-1): the
+        amount is computed from the mainland table, rounded to the euro as the published tables are."""
         on = on or date.today()
-        tables = [t for t in self.figures.ceilings if t.territory == territory]
-        if not tables:
+        if territory not in ("metropole", "outre_mer"):
             raise FigureNotFound(f"no C2S ceiling for territory {territory!r}")
+        tables = [t for t in self.figures.ceilings if t.territory == "metropole"]
         dated = self.dated(tables, on)
         scale = dated.period.free if kind == "free" else dated.period.participative
+        amount = scale.for_size(household_size)
+        confidence = dated.source.confidence
+        if territory == "outre_mer":
+            from bot.knowledge.parameters import outre_mer_c2s_majoration
+
+            majoration = outre_mer_c2s_majoration(dated.period.valid_from)
+            amount = round(amount * (1 + majoration.value / 100))
+            dated = Dated(period=dated.period, source=dated.source, on=on, outdated=dated.outdated,
+                          derived_from=f"du plafond de la métropole majoré de {majoration.value:g} %".replace(".", ","))
+            confidence = "derived"
         return Ceiling(
-            amount=scale.for_size(household_size),
+            amount=amount,
             household_size=household_size,
             territory=territory,
             kind=kind,
             dated=dated,
-            confidence=dated.source.confidence,
+            confidence=confidence,
             source=dated.source,
         )
 
@@ -441,14 +517,39 @@ class CapitalDecesCard(RightCard):
         return self.dated(self.figures.amounts, on)
 
     def independant_amount(self, kind: str, on: date) -> Dated[IndependantAmount]:
-        return self.dated([p for p in self.figures.independant if p.kind == kind], on)
+        """`pass_percent` of the PASS of the year of death: a calculation from the official PASS."""
+        from bot.knowledge.parameters import pass_annual
+
+        rule = next(r for r in self.figures.independant if r.kind == kind)
+        ceiling = pass_annual(on)
+        period = IndependantAmount(
+            kind=kind, pass_percent=rule.pass_percent, value=round(ceiling.value * rule.pass_percent / 100, 2),
+            valid_from=ceiling.period.valid_from, valid_to=ceiling.period.valid_to, source_id=rule.source_id,
+            reference_missing="calculé à partir du plafond annuel de la Sécurité sociale",
+        )
+        return Dated(period=period, source=ceiling.source, on=on, outdated=ceiling.outdated,
+                     derived_from=f"du plafond annuel de la Sécurité sociale {ceiling.period.valid_from.year}")
 
 
 class InvaliditeCard(RightCard):
     figures: InvaliditeFigures
 
     def maximums(self, on: Optional[date] = None) -> Dated[InvalidityMaximums]:
-        return self.dated(self.figures.maximums, on or date.today())
+        """30 % and 50 % of the monthly ceiling of the social security of `on`'s year (CSS R341-5)."""
+        from bot.knowledge.parameters import pass_annual
+
+        on = on or date.today()
+        rule = self.figures.maximums
+        ceiling = pass_annual(on)
+        monthly = ceiling.value / 12
+        period = InvalidityMaximums(
+            category_1=round(monthly * rule.category_1_pmss_percent / 100, 2),
+            category_2_3=round(monthly * rule.category_2_3_pmss_percent / 100, 2),
+            valid_from=ceiling.period.valid_from, valid_to=ceiling.period.valid_to, source_id=rule.source_id,
+            reference_missing="calculé à partir du plafond mensuel de la Sécurité sociale",
+        )
+        return Dated(period=period, source=ceiling.source, on=on, outdated=ceiling.outdated,
+                     derived_from=f"du plafond mensuel de la Sécurité sociale {ceiling.period.valid_from.year}")
 
     def minimum(self, on: Optional[date] = None) -> Dated[AmountPeriod]:
         return self.dated(self.figures.minimum, on or date.today())

@@ -15,12 +15,15 @@ from bot.knowledge.schema import (
     AmountPeriod,
     CeilingTable,
     IndependantAmount,
+    IndependantRule,
     InvalidityCategory,
+    InvalidityMaximumRule,
     InvalidityMaximums,
     Line,
     ParticipationTable,
     Period,
     Quantity,
+    RetirementAge,
     RightCard,
 )
 from bot.web.citations import Citations, needs_check_mark
@@ -40,8 +43,8 @@ LABELS = {
     "maximums": "Montants mensuels maximaux",
     "minimum": "Montant mensuel minimal",
     "third_person_increase": "Majoration pour tierce personne, par mois",
-    "retirement_age": "Fin de la pension (départ à la retraite)",
-    "retirement_age_alt": "Âge donné par une autre source",
+    "retirement_age": "Fin de la pension (départ à la retraite), au plus tôt",
+    "retirement_ages": "Âge légal de la retraite selon la date de naissance",
     "capacity_loss": "Réduction de la capacité de travail ou de gain, au moins",
     "affiliation_months": "Affiliation à l'Assurance Maladie",
     "hours_worked": "Ou heures travaillées",
@@ -57,7 +60,7 @@ def period_text(period: Period, today: date) -> str:
     else:
         text = f"du {fr_date(period.valid_from)} au {fr_date(period.valid_to)}"
     if period.valid_to is not None and period.valid_to < today:
-        text += " (période terminée)"
+        text += " (période terminée : à mettre à jour)"
     return text
 
 
@@ -84,7 +87,8 @@ class FigureRenderer:
         return needs_check_mark(self.card.source(period.source_id), period.to_check)
 
     def _note(self, note: Optional[str]) -> Optional[Markup]:
-        return el("p", note, class_="note") if note else None
+        """Editors' notes stay in the data: they are never shown on the page."""
+        return None
 
     def _table(self, caption: Any, head: Sequence[str], rows: List[List[Any]]) -> Markup:
         return el("table",
@@ -144,6 +148,27 @@ class FigureRenderer:
             head.append("Montant")
         return el("li", self._table(LABELS[name], head + ["Source"], rows))
 
+    def independant(self, rules: List[IndependantRule]) -> Markup:
+        """Each rule with its amount for the current year, computed from the PASS (said so)."""
+        rows = []
+        for rule in rules:
+            dated = self.card.independant_amount(rule.kind, self.today)
+            rows.append([INDEPENDANT[rule.kind], f"{_number(rule.pass_percent)} % du plafond annuel de la Sécurité sociale",
+                         f"{eur(dated.period.value)} en {dated.period.valid_from.year} (calcul)", self.cite.cite(rule.source_id)])
+        return el("li", self._table(LABELS["independant"], ["Situation", "Règle", "Montant", "Source"], rows))
+
+    def maximum_rule(self, rule: InvalidityMaximumRule) -> Markup:
+        dated = self.card.maximums(self.today)
+        return el("li", el("strong", f"{LABELS['maximums']} : "),
+                  f"{_number(rule.category_1_pmss_percent)} % (catégorie 1) et {_number(rule.category_2_3_pmss_percent)} % "
+                  f"(catégories 2 et 3) du plafond mensuel de la Sécurité sociale, soit {eur(dated.period.category_1)} et "
+                  f"{eur(dated.period.category_2_3)} en {dated.period.valid_from.year} (calcul)", self.cite.cite(rule.source_id))
+
+    def retirement_ages(self, ages: List[RetirementAge]) -> Markup:
+        rows = [[(f"du {fr_date(a.born_from)} au {fr_date(a.born_to)}" if a.born_from else f"avant le {fr_date(a.born_to)} inclus"),
+                 a.label, self.cite.cite(a.source_id)] for a in ages]
+        return el("li", self._table(LABELS["retirement_ages"], ["Né(e)", "Âge légal", "Source"], rows))
+
     def categories(self, categories: List[InvalidityCategory]) -> Markup:
         rows = [[f"Catégorie {c.number}", c.label, f"{_number(c.rate_percent)} % du salaire annuel moyen"
                  + (" + majoration pour tierce personne" if c.third_person_increase else ""),
@@ -158,6 +183,12 @@ class FigureRenderer:
                 items.append(self.quantity(name, value))
             elif isinstance(value, AmeCeilingRule):
                 items.append(self.ame_ceiling(value))
+            elif isinstance(value, InvalidityMaximumRule):
+                items.append(self.maximum_rule(value))
+            elif value and isinstance(value[0], IndependantRule):
+                items.append(self.independant(value))
+            elif value and isinstance(value[0], RetirementAge):
+                items.append(self.retirement_ages(value))
             elif value and isinstance(value[0], Line):
                 items.append(self.lines(name, value))
             elif value and isinstance(value[0], CeilingTable):

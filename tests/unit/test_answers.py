@@ -1,4 +1,5 @@
 """Rendering of right summaries and verdicts (plain French, French number format, source line)."""
+import re
 from datetime import date
 
 import pytest
@@ -24,21 +25,25 @@ def test_each_summary_is_short_and_sourced(right):
     text = render_right_summary(right, TODAY)
     lines = text.splitlines()
     assert 2 <= sum(1 for l in lines if l.startswith("- ")) <= 4
-    assert any(l.startswith("Source : https://") and l.endswith("à jour au 24/11/2026") for l in lines)
+    assert any(re.fullmatch(r"Source : https://\S+ \(vérifié le \d\d/\d\d/20\d\d\)", l) for l in lines)
 
 
 @pytest.mark.parametrize(
-    "right,figure",
-    [("c2s", "10 339 €"), ("ame", "10 339 €"), ("capital_deces", "3 977 €"), ("invalidite", "1 177,50 €"), ("invalidite", "1 962,50 €")],
+    "right,figure,flag",
+    [("c2s", "10 339 €", "chiffre à vérifier"), ("capital_deces", "3 977 €", "chiffre à vérifier"),
+     # computed from a parameter: said as a calculation, never as the official amount
+     ("ame", "10 339 €", "calcul à partir du plafond de la C2S gratuite"),
+     ("invalidite", "1 201,50 €", "calcul à partir du plafond mensuel de la Sécurité sociale 2026"),
+     ("invalidite", "2 002,50 €", "pas un montant officiel publié")],
 )
-def test_key_figures_are_flagged_when_not_official(right, figure):
+def test_key_figures_are_flagged_when_not_official(right, figure, flag):
     text = render_right_summary(right, TODAY)
-    assert figure in text and "chiffre à vérifier" in text
+    assert figure in text and flag in text
 
 
-def test_summary_uses_date():
-    assert "dernier chiffre connu" not in render_right_summary("c2s", date(2025, 6, 1)).split("\n")[2]
-    assert "dernier chiffre connu" in render_right_summary("c2s", TODAY)
+def test_summary_says_when_a_figure_has_ended():
+    assert "en vigueur du" not in render_right_summary("c2s", date(2025, 6, 1)).split("\n")[2]
+    assert "en vigueur du 01/04/2025 au 31/03/2026" in render_right_summary("c2s", TODAY)
 
 
 def test_render_verdict_has_all_parts():

@@ -220,7 +220,7 @@ def test_ccas_wattrelos_renoncement_gets_the_partner_route_of_roubaix_tourcoing(
     assert "https://espace-partenaires.ameli.fr" in out
     assert "consentement" in out
     assert "jamais par son NIR" in out and "aucune donnée de santé" in out
-    assert "Source : convention CPAM de Roubaix-Tourcoing – CCAS de Wattrelos (2023) — à jour au 24/11/2026" in out
+    assert "Source : convention CPAM de Roubaix-Tourcoing – CCAS de Wattrelos (2023) (vérifié le 24/11/2026)" in out
     assert any(l.seed_file == "004_5b9dc41b8a6eec73.txt" for l in answer.local)
 
 
@@ -232,7 +232,7 @@ def test_death_in_annecy_gets_capital_deces_route_with_haute_savoie_and_national
     assert "capital décès" in out and "CPAM de la personne décédée" in out and "S3180" in out
     assert "CPAM de Haute-Savoie" in out and "74984 Annecy Cedex 9" in out
     assert "3646" in out and "Compte ameli" in out
-    assert "Source : convention CPAM de Haute-Savoie – CPTS Arve et Montagne (2025) — à jour au 24/11/2026" in out
+    assert "Source : convention CPAM de Haute-Savoie – CPTS Arve et Montagne (2025) (vérifié le 24/11/2026)" in out
     assert "NIR" not in out  # partner rules are not for the person
 
 
@@ -339,8 +339,8 @@ def test_source_lines_are_dated_and_short():
     out = render_contacts(contacts_for("prevention", resolve_place("Carpentras")))
     lines = [l for l in out.splitlines() if l.startswith("Source : ")]
     assert 1 <= len(lines) <= contacts.MAX_SOURCE_LINES
-    assert re.match(r"Source : convention .*\(\d{4}\) — à jour au 24/11/2026$", lines[0])
-    assert all(l.endswith("à jour au 24/11/2026") for l in lines)
+    assert re.match(r"Source : convention .*\(\d{4}\) \(vérifié le 24/11/2026\)$", lines[0])
+    assert all(re.search(r"\(vérifié le \d\d/\d\d/20\d\d\)$", l) for l in lines)
 
 
 # --- the knowledge file -----------------------------------------------------------------------

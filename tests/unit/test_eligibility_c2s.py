@@ -7,10 +7,13 @@ from bot.eligibility import assess, needed_facts
 from bot.eligibility.verdict import eur
 from bot.knowledge import get_right
 
-TODAY = date(2026, 11, 24)
+# A day when the mainland table was in force: boundaries are firm there. (On a day after its end,
+# or overseas where the ceiling is a calculation, a verdict near a ceiling is "à vérifier":
+# tests/unit/test_figures_in_force.py.)
+TODAY = date(2025, 6, 1)
 CARD = get_right("c2s")
 SIZES = range(1, 7)
-TERRITORIES = ("metropole", "outre_mer")
+TERRITORIES = ("metropole",)
 
 
 def situation(size, resources, territory="metropole", **extra):
@@ -81,11 +84,12 @@ def test_free_headline_and_no_age_question():
     assert needed_facts("c2s", s) == [] and v.monthly_participation == []
 
 
-def test_outdated_figures_are_said():
-    v = assess("c2s", situation(1, 9000), TODAY)
-    assert "dernier chiffre connu" in " ".join(v.reasons) and "chiffre à vérifier" in " ".join(v.reasons)
+def test_ended_figures_are_said_with_their_period():
+    v = assess("c2s", situation(1, 9000), date(2026, 12, 7))
+    text = " ".join(v.reasons)
+    assert "en vigueur du 01/04/2025 au 31/03/2026" in text and "pas encore intégré" in text
     v = assess("c2s", situation(1, 9000), date(2025, 6, 1))
-    assert "dernier chiffre connu" not in " ".join(v.reasons)
+    assert "en vigueur du" not in " ".join(v.reasons)
     assert "chiffre à vérifier" in " ".join(v.reasons)  # secondary source
 
 

@@ -42,17 +42,26 @@ def test_amount_is_the_one_in_force_on_the_death_date():
     assert v.figures["amount"] == 3977 and "chiffre à vérifier" in " ".join(v.reasons)
 
 
-def test_amount_after_known_period_is_latest_known():
+def test_amount_after_known_period_is_said_as_ended():
     v = assess("capital_deces", s(death=date(2026, 10, 1)), TODAY)
-    assert v.figures["amount"] == 3977 and "dernier chiffre connu" in " ".join(v.reasons)
-
-
-@pytest.mark.parametrize("status,kind,value", [("independant_actif", "actif", 9273.60), ("independant_retraite", "retraite", 3709.44)])
-def test_self_employed_amounts_are_2024_and_to_check(status, kind, value):
-    v = assess("capital_deces", s(status, death=date(2026, 10, 1)), TODAY)
     text = " ".join(v.reasons)
-    assert v.figures["amount"] == value == CARD.independant_amount(kind, date(2024, 6, 1)).period.value
-    assert "2024" in text and "chiffre à vérifier" in text and eur(value) in text
+    assert v.figures["amount"] == 3977
+    assert "en vigueur du 01/04/2025 au 31/03/2026" in text and "pas encore intégré" in text
+
+
+@pytest.mark.parametrize("status,kind,death,value", [
+    # 20 % and 8 % of the PASS of the year of death: 47 100 € in 2025, 48 060 € in 2026.
+    ("independant_actif", "actif", date(2026, 10, 1), 9612.00),
+    ("independant_retraite", "retraite", date(2026, 10, 1), 3844.80),
+    ("independant_actif", "actif", date(2025, 6, 1), 9420.00),
+    ("independant_actif", "actif", date(2025, 1, 15), 9420.00),
+])
+def test_self_employed_amount_is_computed_from_the_pass_of_the_year_of_death(status, kind, death, value):
+    v = assess("capital_deces", s(status, death=death), TODAY)
+    text = " ".join(v.reasons)
+    assert v.figures["amount"] == value == CARD.independant_amount(kind, death).period.value
+    assert str(death.year) in text and eur(value) in text
+    assert "calcul à partir du plafond annuel de la Sécurité sociale" in text
 
 
 def test_priority_deadline_boundary_days():

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from bot.eligibility.coverage import route
 from bot.eligibility import assess, needed_facts
 from bot.eligibility.verdict import eur
 from bot.knowledge import ame_ceiling
@@ -98,18 +99,24 @@ def test_irregular_over_3_months_asks_household_then_resources():
 AME_CASES = [(size, delta) for size in range(1, 7) for delta in (-1, 0, 1)]
 
 
+# A day when the C2S table the AME ceiling follows was in force (after it, near the ceiling, the
+# verdict is "à vérifier": tests/unit/test_figures_in_force.py).
+IN_FORCE = date(2025, 6, 1)
+
+
 @pytest.mark.parametrize("size,delta", AME_CASES)
 def test_ame_ceiling_boundaries_from_card(size, delta):
+    TODAY = IN_FORCE
     limit = ame_ceiling(size, "metropole", TODAY).amount
     s = base("irregular", True, household_size=size, annual_resources=limit + delta)
     if delta <= 0:
         v = assess("ame", s, TODAY)
         assert v.status == "likely_eligible" and v.applicable_right == "ame"
         assert eur(limit) in " ".join(v.reasons)
-        assert "chiffre à vérifier" in " ".join(v.reasons)
-        assert needed_facts("ame", s) == []
+        assert "calcul à partir du plafond de la C2S gratuite" in " ".join(v.reasons)
+        assert list(route(s, TODAY).missing) == []
     else:
-        assert needed_facts("ame", s) == ["urgent_care"]
+        assert list(route(s, TODAY).missing) == ["urgent_care"]
         v = assess("soins_urgents", {**s, "urgent_care": True}, TODAY)
         assert v.status == "likely_eligible"
         a = assess("ame", {**s, "urgent_care": True}, TODAY)
@@ -120,8 +127,11 @@ def test_ame_ceiling_boundaries_from_card(size, delta):
 def test_ame_uses_outre_mer_ceiling_when_territory_known():
     limit = ame_ceiling(1, "outre_mer", TODAY).amount
     assert limit > ame_ceiling(1, "metropole", TODAY).amount
-    v = assess("ame", base("irregular", True, household_size=1, annual_resources=limit, territory="outre_mer"), TODAY)
+    v = assess("ame", base("irregular", True, household_size=1, annual_resources=limit - 1000, territory="outre_mer"), TODAY)
     assert v.status == "likely_eligible" and eur(limit) in " ".join(v.reasons)
+    # At the computed overseas ceiling itself, no firm answer.
+    v = assess("ame", base("irregular", True, household_size=1, annual_resources=limit, territory="outre_mer"), TODAY)
+    assert v.status == "depends" and v.headline.startswith("À vérifier")
 
 
 def test_no_ame_in_mayotte():

@@ -49,7 +49,7 @@ def test_every_source_has_https_url_and_checked_date(right_id):
         assert source.url.startswith("https://"), source.id
         assert source.display_url.startswith("https://")
         assert isinstance(source.checked, date)
-        assert source.checked <= TODAY
+        assert source.checked <= date(2026, 12, 7)
         assert source.confidence in ("official", "secondary", "derived", "not_found")
     for link in get_right(right_id).links:
         assert link.url.startswith("https://")
@@ -62,9 +62,10 @@ def test_summary_is_short_plain_french(right_id):
     assert "vous" in summary.lower() or "votre" in summary.lower()
 
 
-def test_facts_from_reference_file_are_checked_today():
+def test_sources_were_checked_on_a_known_reading_day():
+    # 24/11/2026: facts.md read; 7/12/2026: facts-2026.md read.
     for card in load_rights().values():
-        assert all(s.checked == TODAY for s in card.sources)
+        assert all(s.checked in (date(2026, 11, 24), date(2026, 12, 7)) for s in card.sources)
 
 
 def test_required_forms_are_named():
@@ -95,11 +96,12 @@ def test_newest_period_ended_is_still_used_but_outdated():
     assert c.amount == 10339 and c.outdated
 
 
-def test_outre_mer_table_is_flagged_outdated_and_to_check():
-    c = c2s_ceiling(1, "outre_mer", "free", TODAY)
-    assert c.amount == 11315
-    assert c.outdated and c.dated.period.to_check and c.confidence == "secondary"
-    assert c.dated.period.valid_to == date(2025, 3, 31)
+def test_outre_mer_ceiling_is_computed_from_the_mainland_one_and_said_so():
+    # CSS D861-1: the mainland ceiling raised by 11,3 %, rounded to the euro (11 507 € from 1/4/2025).
+    c = c2s_ceiling(1, "outre_mer", "free", date(2025, 6, 1))
+    assert c.amount == round(10339 * 1.113) == 11507
+    assert c.derived and c.confidence == "derived" and "11,3 %" in c.dated.derived_from
+    assert not c.outdated and c2s_ceiling(1, "outre_mer", "free", TODAY).outdated
 
 
 def test_no_figure_before_first_period():
@@ -127,18 +129,20 @@ def test_invalidity_figures():
     card = get_right("invalidite")
     mx = card.maximums(date(2025, 6, 1)).period
     assert (mx.category_1, mx.category_2_3) == (1177.50, 1962.50)
+    mx = card.maximums(date(2026, 12, 7)).period
+    assert (mx.category_1, mx.category_2_3) == (1201.50, 2002.50)
     assert card.minimum(date(2024, 6, 1)).period.value == 328.07
     assert card.third_person_increase(date(2024, 6, 1)).period.value == 1266.60
     assert [c.rate_percent for c in card.figures.categories] == [30, 50, 50]
     assert card.figures.categories[2].third_person_increase
-    assert all(d.source.needs_check for d in (card.maximums(TODAY), card.minimum(TODAY)))
+    assert all(d.needs_check for d in (card.maximums(TODAY), card.minimum(TODAY)))  # computed; secondary
 
 
 def test_not_found_facts_are_not_in_the_cards():
     raw = "\n".join(p.read_text(encoding="utf-8") for p in RIGHTS_DIR.glob("*.yml"))
     card = get_right("invalidite")
     assert all(p.valid_from.year < 2025 for p in card.figures.minimum)  # no 2025 minimum
-    for wrong in ("335.29", "335,29", "333.65", "11507", "11 507 €", "3 ans pour", "trois ans"):
+    for wrong in ("335.29", "335,29", "333.65", "11507", "11 507 €", "3 ans pour", "trois ans", "336,65", "4 013", "10 432"):
         assert wrong not in raw, wrong
 
 
@@ -162,8 +166,8 @@ def test_broken_card_unknown_source_is_rejected_with_file_and_field(tmp_path):
 
 
 def test_broken_figure_source_is_rejected(tmp_path):
-    path = _write_card(tmp_path, lambda d: d["figures"]["ceilings"][1].update(source_id="ghost"))
-    with pytest.raises(KnowledgeError, match=r"figures\.ceilings\[1\].*ghost"):
+    path = _write_card(tmp_path, lambda d: d["figures"]["ceilings"][0].update(source_id="ghost"))
+    with pytest.raises(KnowledgeError, match=r"figures\.ceilings\[0\].*ghost"):
         load_card(path)
 
 
