@@ -25,7 +25,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # No telemetry nor error reports leave the machine (Rasa sends them by default).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install chromium train validate unit conversations integration browser scale nlu-eval benchmark clean audit
+.PHONY: run test install chromium train validate unit conversations integration browser scale nlu-eval benchmark answer-eval clean audit knowledge-report check-links
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required (pyenv reads .python-version), found " + sys.version' 
@@ -90,6 +90,15 @@ test: install
 	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory scale
 
+# What an editor must update next in bot/knowledge/: figures expired or expiring within 60 days,
+# computed values, secondary sources, convention facts older than 2 years (`--today` to replay a day).
+knowledge-report: $(VENV)/.installed
+	$(PY) -m bot.knowledge.report $(REPORT_ARGS)
+
+# Every source URL of the knowledge, where the internet answers (says plainly when it does not).
+check-links: $(VENV)/.installed
+	$(PY) scripts/check_links.py
+
 # NLU evaluation: 5-fold cross-validation, per-intent F1, confused pairs, held-out accuracy.
 nlu-eval: $(MODEL)
 	$(PY) scripts/nlu_eval.py
@@ -98,6 +107,13 @@ nlu-eval: $(MODEL)
 # the in-process compute floor, ready time; `BENCH_ARGS=--train` also times a full training.
 benchmark: $(MODEL)
 	$(PY) scripts/benchmark.py $(BENCH_ARGS)
+
+# Issue 16: is each question of tests/answer_bank/ answered in the first reply, within 600 characters?
+# Training and held-out parts, per aspect and subject; writes reports/answer_eval.md.
+# `ANSWER_EVAL_ARGS="--url http://localhost:5005"` uses a running stack; also --only heldout, --subject c2s, --limit N;
+# `--rescore reports/answer_eval.json` scores the last run's saved replies again after an expectation was edited.
+answer-eval: $(MODEL)
+	$(PY) scripts/answer_eval.py $(ANSWER_EVAL_ARGS)
 
 clean:
 	rm -rf models var reports results

@@ -1,7 +1,8 @@
 """The right contact for a need and a place, in the assuré's or the partner's view.
 
 The need and the place are remembered for the conversation, so "et je suis à Brest" said later
-completes the previous question.
+completes the previous question. A question on another topic (a right, the health examination)
+that names a place gets the local service too, in the same reply (utter_local_services).
 """
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_facts import is_button_payload
 from bot import topics
-from bot.contacts import NEEDS, Place, contacts_for, find_need, is_partner_message, render_contacts, resolve_place
+from bot.contacts import (
+    NEEDS,
+    Place,
+    contacts_for,
+    find_need,
+    is_partner_message,
+    local_services,
+    render_contacts,
+    resolve_place,
+)
 
 
 def place_to_slot(place: Place) -> Dict[str, Any]:
@@ -27,11 +37,23 @@ def place_from_slot(value: Optional[Dict[str, Any]]) -> Optional[Place]:
     return Place(**{**value, "possible_cpams": tuple(value.get("possible_cpams") or ()), "candidates": ()})
 
 
-def need_buttons() -> List[Dict[str, str]]:
+def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
     return [
         {"title": need.label[0].upper() + need.label[1:], "payload": '/ask_contact{"contact_need":"%s"}' % need.id}
-        for need in NEEDS
+        for need in NEEDS if partner or not need.for_partners
     ]
+
+
+def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str]) -> None:
+    """After an answer on a topic (a right, prevention): the local service the message's place selects,
+    or the contacts of a service it also names (MAS, médiateur…). Nothing when there is none."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text or is_button_payload(text):
+        return
+    partner = bool(tracker.get_slot("partner_mode")) or is_partner_message(text)
+    reply = local_services(text, topic_need, partner)
+    if reply:
+        dispatcher.utter_message(text=reply)
 
 
 def place_buttons(place: Place) -> List[Dict[str, str]]:
@@ -72,7 +94,7 @@ class ActionAnswerContact(Action):
                 dispatcher.utter_message(response="utter_partner_welcome")
             elif said_place is not None:
                 dispatcher.utter_message(text=said_place.understood)
-            dispatcher.utter_message(response="utter_which_need", buttons=need_buttons())
+            dispatcher.utter_message(response="utter_which_need", buttons=need_buttons(partner))
             return events
 
         buttons = [topics.OTHER_TOPIC_BUTTON]

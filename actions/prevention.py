@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contacts import utter_local_services
 from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
@@ -57,6 +58,8 @@ class ActionAnswerPrevention(Action):
         offer = find_offer(text)
         if "prevention_age_years" not in said and offer is not None:
             dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
+            # the health examination centre of the town named in the question ("j'habite à Avignon…")
+            utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None)
             return [SlotSet("prevention_requested", False)]
         values = {**dict.fromkeys(FORM_SLOTS), **said}
         if not slots_to_ask(values):

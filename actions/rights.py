@@ -7,10 +7,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contacts import utter_local_services
 from actions.eligibility_form import utter_verdict
 from actions.tracker_facts import is_button_payload
 from bot import eligibility, parsing, topics
 from bot.answers import render_right_summary
+from bot.contacts import NEED_OF_RIGHT
 from bot.facts import describe_facts, facts_in_sentence
 from bot.knowledge import get_right
 
@@ -42,6 +44,8 @@ class ActionAnswerRight(Action):
                     topics.OTHER_TOPIC_BUTTON,
                 ],
             )
+            # the local service of the place named in the question, or a service it also asks about (MAS…)
+            utter_local_services(dispatcher, tracker, NEED_OF_RIGHT.get(right))
             return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
 
         dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(right).label)

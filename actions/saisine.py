@@ -17,7 +17,7 @@ from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
 from bot.contacts import contacts_for, is_partner_message, render_contacts
-from bot.formatting import fr_date
+from bot.formatting import source_line as cite
 from bot.parsing import Parsed
 from bot.saisine import intake
 from bot.saisine import validation as v
@@ -50,7 +50,7 @@ def _channel(tracker: Tracker) -> str:
 
 
 def _source_line(entry: Dict[str, Any]) -> str:
-    return f"Source : {entry['source']}, à jour au {fr_date(date.fromisoformat(entry['checked']))}."
+    return cite(entry["source"], date.fromisoformat(entry["checked"])) + "."
 
 
 def _utter_other_contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

@@ -6,10 +6,13 @@
     find_offer("le vaccin HPV pour les garçons ?")     -> "hpv_vaccine"
     direct_answer("hpv_vaccine")                       -> plain French answer with its sources
     render_prevention(answer, person) / next_step_buttons(answer)
+    campaign_text(campaign, on)  -> the flu campaign on a date: its dates, "en cours", or ended
+                                    (then the recurring rule and where to check the next dates)
     age_from_text("18 mois") -> Parsed[(years, months)]
 
 Every rule comes from bot/knowledge/prevention.yml; this module holds no age or figure of the
-calendar. It only decides when to ask: pregnancy is asked for women aged 15 to 49
+calendar. Dates decide what is said: a group or a line outside its period (`valid_from`,
+`valid_to`) is not stated, a catch-up group is never announced as a next step. It only decides when to ask: pregnancy is asked for women aged 15 to 49
 (CHILDBEARING_AGES), the sex only when the answer differs for a woman and a man. Pure functions,
 no Rasa import.
 """
@@ -23,9 +26,9 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 
-from bot.formatting import fr_date
+from bot.formatting import fr_date, source_line as cite
 from bot.knowledge import parse_knowledge, read_yaml_mapping
-from bot.knowledge.prevention_schema import AgeWindow, Campaign, Offer, PreventionCalendar, Rhythm, Who
+from bot.knowledge.prevention_schema import AgeWindow, Campaign, Fact, Offer, PreventionCalendar, Rhythm, Who
 from bot.knowledge.schema import Link, Source
 from bot.parsing import (
     _AGE_RANGE_ERROR,
@@ -59,6 +62,7 @@ __all__ = [
     "Person",
     "PreventionAnswer",
     "age_from_text",
+    "campaign_text",
     "direct_answer",
     "find_offer",
     "load_prevention",
@@ -385,18 +389,34 @@ def who_text(who: Who) -> str:
     return text
 
 
-def _campaign_text(campaign: Campaign, on: date) -> str:
-    span = f"du {fr_date(campaign.start)} au {fr_date(campaign.end)}"
-    if on > campaign.end:
-        return f"Dernière campagne connue : {span} ; les dates de la suivante ne sont pas encore dans nos sources."
+def _season_on(on: date) -> str:
+    """The campaign season a date belongs to, or the next one between two seasons (from March to
+    August, the coming autumn): "2026-2027" on 2026-03-31 and on 2026-12-07."""
+    first = on.year if on.month >= 3 else on.year - 1
+    return f"{first}-{first + 1}"
+
+
+def campaign_text(campaign: Campaign, on: date) -> str:
+    """The campaign in French on `on`: its dates before it starts, "en cours" while it runs; once
+    it has ended, that it has ended (never its dates as current), the recurring rule and that the
+    next dates are not integrated here, with the official page to check them."""
     if on < campaign.start:
-        return f"Campagne {campaign.season} : {span}."
-    return f"Campagne {campaign.season} en cours jusqu'au {fr_date(campaign.end)}."
+        return f"Campagne {campaign.season} : du {fr_date(campaign.start)} au {fr_date(campaign.end)}."
+    if on <= campaign.end:
+        return f"Campagne {campaign.season} en cours jusqu'au {fr_date(campaign.end)}."
+    parts = [campaign.usual.text] if campaign.usual else []
+    parts.append(f"La campagne {campaign.season} est terminée.")
+    following = _season_on(on)
+    if following == campaign.season:  # cannot happen after its end, but never name it as the next
+        following = f"{int(following[:4]) + 1}-{int(following[:4]) + 2}"
+    where = f" : vérifiez-les sur {campaign.check.url}" if campaign.check else ""
+    parts.append(f"Les dates de la campagne {following} ne sont pas intégrées ici{where}.")
+    return " ".join(parts)
 
 
 def _rhythm_text(rhythm: Rhythm, on: date) -> str:
     if rhythm.campaign:
-        return f"{rhythm.text} {_campaign_text(rhythm.campaign, on)}"
+        return f"{rhythm.text} {campaign_text(rhythm.campaign, on)}"
     return rhythm.text
 
 
@@ -406,8 +426,13 @@ def _window_text(window: AgeWindow) -> str:
     return f"à {_years(window.min_age)}"
 
 
-def _coverage_text(offer: Offer) -> str:
-    return " ; ".join(f.text.rstrip(".") for f in offer.coverage)
+def _facts(facts: Sequence[Fact], on: date) -> List[Fact]:
+    """The facts in force on `on` (a fact whose period has ended is never stated)."""
+    return [f for f in facts if f.valid_on(on)]
+
+
+def _coverage_text(offer: Offer, on: date) -> str:
+    return " ; ".join(f.text.rstrip(".") for f in _facts(offer.coverage, on))
 
 
 # --- sources ----------------------------------------------------------------------------------
@@ -415,17 +440,22 @@ def _coverage_text(offer: Offer) -> str:
 Citation = Tuple[str, bool]  # (source_id, cited only for a fact flagged "to check")
 
 
-def _citations(offer: Offer, groups: Sequence[Tuple[Who, Rhythm]]) -> List[Citation]:
-    """Every source a line cites, its main one (the rhythm's) first."""
+def _citations(offer: Offer, groups: Sequence[Tuple[Who, Rhythm]], on: date) -> List[Citation]:
+    """Every source a line cites on `on`, its main one (the rhythm's) first."""
     old = offer.to_check
     cites: List[Citation] = []
     for who, rhythm in groups:
         cites.append((rhythm.source_id, old or rhythm.to_check))
     for who, rhythm in groups:
         cites.append((who.source_id, old))
-        if rhythm.campaign:
-            cites.append((rhythm.campaign.source_id, old))
-    cites += [(f.source_id, old or f.to_check) for f in list(offer.coverage) + list(offer.how) + list(offer.notes)]
+        campaign = rhythm.campaign
+        if campaign:
+            if on <= campaign.end:
+                cites.append((campaign.source_id, old))
+            elif campaign.usual:
+                cites.append((campaign.usual.source_id, old))
+    facts = _facts(list(offer.coverage) + list(offer.how) + list(offer.notes), on)
+    cites += [(f.source_id, old or f.to_check) for f in facts]
     return cites
 
 
@@ -444,16 +474,19 @@ def _rank_sources(groups: Sequence[Sequence[Citation]], calendar: PreventionCale
     return [calendar.source(i) for i in sorted(best, key=best.__getitem__)]
 
 
-def _needs_check(offer: Offer, groups: Sequence[Tuple[Who, Rhythm]], calendar: PreventionCalendar) -> bool:
+def _needs_check(
+    offer: Offer, groups: Sequence[Tuple[Who, Rhythm]], calendar: PreventionCalendar, on: date
+) -> bool:
     """A rule of the line (who, rhythm, coverage) is secondary or flagged: the bot says "à vérifier"."""
-    if offer.to_check or any(r.to_check for _, r in groups) or any(f.to_check for f in offer.coverage):
+    coverage = _facts(offer.coverage, on)
+    if offer.to_check or any(r.to_check for _, r in groups) or any(f.to_check for f in coverage):
         return True
-    ids = [r.source_id for _, r in groups] + [w.source_id for w, _ in groups] + [f.source_id for f in offer.coverage]
+    ids = [r.source_id for _, r in groups] + [w.source_id for w, _ in groups] + [f.source_id for f in coverage]
     return any(calendar.source(i).needs_check for i in ids)
 
 
 def _source_line(source: Source) -> str:
-    line = f"Source : {source.display_url} — à jour au {fr_date(source.checked)}"
+    line = cite(source.display_url, source.checked)
     return line + (CHECK if source.needs_check else "")
 
 
@@ -498,7 +531,7 @@ def _line(match: _Match, person: Person, on: date, calendar: PreventionCalendar)
             next_age = stage.min_age
             next_text = f"à partir de {_years(stage.min_age)} : {_lc(offer.rhythm_for(stage).text)}"
     groups = _groups(match)
-    citations = _citations(offer, groups)
+    citations = _citations(offer, groups, on)
     risk = " ou ".join(w.risk_group for w in match.risks if w.risk_group) or None
     line = OfferLine(
         offer_id=offer.id,
@@ -506,15 +539,15 @@ def _line(match: _Match, person: Person, on: date, calendar: PreventionCalendar)
         who=who_text(who),
         group=None if match.risks else _group_name(who),
         rhythm=_rhythm_text(rhythm, on),
-        coverage=_coverage_text(offer),
-        how=[f.text for f in offer.how],
-        notes=[f.text for f in offer.notes],
+        coverage=_coverage_text(offer, on),
+        how=[f.text for f in _facts(offer.how, on)],
+        notes=[f.text for f in _facts(offer.notes, on)],
         next_due_age=next_age,
         next_due=next_text,
         risk_group=risk,
         link=offer.next_step_link,
         sources=_rank_sources([citations], calendar),
-        needs_check=_needs_check(offer, groups, calendar),
+        needs_check=_needs_check(offer, groups, calendar, on),
     )
     return line, citations
 
@@ -523,8 +556,8 @@ def _milestone(offer: Offer, person: Person, on: date) -> Optional[Tuple[Milesto
     """The next time this offer starts (or its next age band) for this person."""
     best: Optional[Tuple[Milestone, Citation]] = None
     for who in offer.who:
-        if who.risk_group or who.pregnancy == "required" or not who.valid_on(on):
-            continue
+        if who.risk_group or who.catch_up or who.pregnancy == "required" or not who.valid_on(on):
+            continue  # a catch-up is due now or not at all: never announced as a next step
         if who.sex != "any" and who.sex != person.known_sex:
             continue  # a sex-specific milestone is shown only when the sex is known
         rhythm = offer.rhythm_for(who)
@@ -659,14 +692,15 @@ def direct_answer(offer_id: str, today: Optional[date] = None) -> str:
         lines.append(f"• {who_text(who)} : {_lc(rhythm.text)}{flag}")
         if rhythm.campaign and rhythm.campaign not in campaigns:
             campaigns.append(rhythm.campaign)
-    lines += [_campaign_text(c, on) for c in campaigns]
-    if offer.coverage:
-        old = offer.to_check or any(f.to_check or calendar.source(f.source_id).needs_check for f in offer.coverage)
-        lines.append(f"Prise en charge : {_coverage_text(offer)}.{CHECK if old else ''}")
-    if offer.how:
-        lines.append(f"Comment : {' ; '.join(f.text for f in offer.how)}.")
-    lines += [f.text for f in offer.notes]
-    sources = _rank_sources([_citations(offer, groups)], calendar)
+    lines += [campaign_text(c, on) for c in campaigns]
+    coverage, how = _facts(offer.coverage, on), _facts(offer.how, on)
+    if coverage:
+        old = offer.to_check or any(f.to_check or calendar.source(f.source_id).needs_check for f in coverage)
+        lines.append(f"Prise en charge : {_coverage_text(offer, on)}.{CHECK if old else ''}")
+    if how:
+        lines.append(f"Comment : {' ; '.join(f.text for f in how)}.")
+    lines += [f.text + (CHECK if f.to_check else "") for f in _facts(offer.notes, on)]
+    sources = _rank_sources([_citations(offer, groups, on)], calendar)
     lines += [_source_line(s) for s in sources[:MAX_SOURCE_LINES]]
     return "\n".join(lines)
 
@@ -722,7 +756,7 @@ def _offer_block(line: OfferLine) -> List[str]:
 
 def render_prevention(answer: PreventionAnswer, person: Optional[Person] = None) -> str:
     """The answer in plain French: for whom, "Dès maintenant", "Selon votre santé", "Bientôt",
-    then one "Source : <url> — à jour au jj/mm/aaaa" line per source (at most 3, official first)."""
+    then one "Source : <url> (vérifié le jj/mm/aaaa)" line per source (at most 3, official first)."""
     person = person or answer.person
     if not person.has_age:
         whose = "votre âge" if person.for_whom == "self" else f"l'âge de {_subject(person)}"

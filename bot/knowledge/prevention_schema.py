@@ -4,18 +4,32 @@ Each offer (a screening, a vaccine, an exam...) lists who it is for (`who`: one 
 people, e.g. "65 years and over", "pregnant women", "people at risk"), its rhythm (text for people,
 machine fields for the code), its coverage, how to get it, an official link and its sources. Every
 text line names a `source_id`; the calendar's root validator checks that each one exists in the
-top-level `sources` (the same `Source` model as the rights cards).
+top-level `sources` (`PreventionSource`: the rights cards' `Source` plus a never-shown `editor_note`).
 
 Ages are inclusive and in whole years (`min_age`, `max_age`) or, for infants, in months
 (`min_age_months`, `max_age_months`); a bound may mix both (12 months to 17 years).
+
+Dates: a group (`Who`) and a sourced line (`Fact`) carry their period (`valid_from`, `valid_to`,
+inclusive, as bot/knowledge/schema.py's `Period`); past `valid_to` the bot no longer states them.
+A text that says "depuis le <date>" needs a `valid_from`, one that says "jusqu'au <date>" a
+`valid_to` (checked at load). A campaign (`Campaign`, the flu season) has its own period
+(`start`, `end`); past its end the bot says it has ended and gives the recurring rule (`usual`)
+and where to check the next dates (`check`).
+
+What is shown and what is not: every text field is shown to people (chat, kiosk, staff page)
+except `editor_note` (sources and offers) and `no_official_source` (offers), kept for the
+people who maintain the file and never rendered. Shown texts must not hold research notes or
+machine paths (`RESEARCH_NOTE_PATTERNS`); source and link URLs must not be a bare domain.
+Every offer's main source (first of `source_ids`) is official, or `no_official_source` says why.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple
+from urllib.parse import urlsplit
 
-from pydantic import root_validator, validator
+from pydantic import BaseModel, root_validator, validator
 
 from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids, duplicates, find_by_id
 
@@ -33,10 +47,126 @@ def _nonblank(v: Optional[str]) -> Optional[str]:
     return " ".join(v.split())
 
 
+# --- what people may never read -----------------------------------------------------------------
+
+# Research notes and machine paths: none may appear in a text shown to people.
+RESEARCH_NOTE_PATTERNS = [
+    re.compile(r"\bfichier\s+\d{3}_", re.I),  # "fichier 002_…"
+    re.compile(r"\b\d{3}_[\w-]+\.(?:txt|md|pdf)\b", re.I),
+    re.compile(r"\blignes?\s+\d+", re.I),  # "lignes 29-30"
+    re.compile(r"\(where\)", re.I),
+    re.compile(r"ne pas publier", re.I),
+    re.compile(r"\bseed\b", re.I),
+    re.compile(r"/work/|/home/|/tmp/|shared/reference|facts(?:-2026)?\.md", re.I),
+    re.compile(r"\[(?:OFF|SEC|DERIVED|NOT FOUND)\]"),
+    re.compile(r"\b(?:TODO|FIXME|XXX)\b"),
+    re.compile(r"adresse (?:de la page|de l'article|du document) (?:non donnée|n'est pas donnée)", re.I),
+]
+# Fields never rendered (or not prose): not scanned for research notes.
+NEVER_RENDERED = {"editor_note", "no_official_source", "keywords", "weak_keywords", "id", "source_id",
+                  "source_ids", "url", "canonical_url"}
+
+
+def research_notes(text: str) -> List[str]:
+    """The research-note or machine-path fragments found in `text`."""
+    return [m.group(0) for pattern in RESEARCH_NOTE_PATTERNS for m in [pattern.search(text)] if m]
+
+
+def is_bare_domain(url: str) -> bool:
+    """True for a site's home page ("https://www.ameli.fr", "https://april.fr/"): no path, no query."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def user_texts(obj: Any, path: str = "") -> Iterator[Tuple[str, str]]:
+    """(dotted path, text) for every string of `obj` that is shown to people."""
+    if isinstance(obj, BaseModel):
+        for name in obj.__fields__:
+            if name not in NEVER_RENDERED:
+                yield from user_texts(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from user_texts(item, f"{path}[{i}]")
+    elif isinstance(obj, str):
+        yield path, obj
+
+
+# --- dated texts ---------------------------------------------------------------------------------
+
+_MONTH_NAMES = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_FULL_DATE = rf"(?:\d{{1,2}}(?:er)?\s+(?:{_MONTH_NAMES})\s+20\d\d|\d{{1,2}}/\d{{1,2}}/20\d\d)"
+# "jusqu'au 31 mars 2025": the line has an end; "depuis le 1er avril 2025": a start. A birth cohort
+# ("enfants nés depuis le 1er janvier 2018") is a condition on the person, not a validity period.
+_UNTIL = re.compile(rf"jusqu'(?:au|à)\s+(?:le\s+)?{_FULL_DATE}", re.I)
+_SINCE = re.compile(rf"(?<!nés )(?<!nées )(?<!né )(?<!née )(?:depuis le|à partir du|à compter du)\s+{_FULL_DATE}", re.I)
+
+
+def dated_text_problems(text: str, valid_from: Optional[date], valid_to: Optional[date]) -> List[str]:
+    """Why a text with a date needs a period it does not have (empty list: fine)."""
+    problems = []
+    if valid_to is None and _UNTIL.search(text):
+        problems.append(f"says {_UNTIL.search(text).group(0)!r} but has no valid_to")
+    if valid_from is None and _SINCE.search(text):
+        problems.append(f"says {_SINCE.search(text).group(0)!r} but has no valid_from")
+    return problems
+
+
+def _period_ordered(values: Dict[str, Any]) -> Dict[str, Any]:
+    start, end = values.get("valid_from"), values.get("valid_to")
+    if start and end and end < start:
+        raise ValueError("valid_to is before valid_from")
+    return values
+
+
+class PreventionSource(Source):
+    """A source of the calendar. `note` is shown on the staff page; `editor_note` never is."""
+
+    editor_note: Optional[str] = None
+
+    @validator("url", "canonical_url")
+    def _not_a_home_page(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and is_bare_domain(v):
+            raise ValueError(f"{v!r} is a bare domain: give the page itself")
+        return v
+
+    @validator("title", "note")
+    def _no_research_notes(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and research_notes(v):
+            raise ValueError(f"research notes in a shown text: {research_notes(v)} (use editor_note)")
+        return v
+
+
+class PreventionLink(Link):
+    """A next-step page. `service`: the site itself is the service (the online kit order), so its
+    home page is the right address."""
+
+    service: bool = False
+
+    @root_validator(skip_on_failure=True)
+    def _not_a_home_page(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not values.get("service") and is_bare_domain(values["url"]):
+            raise ValueError(f"{values['url']!r} is a bare domain: give the page itself (or service: true)")
+        return values
+
+
 class Fact(Line):
-    """A sourced line of text; `to_check` flags a fact the bot must present as "à vérifier"."""
+    """A sourced line of text; `to_check` flags a fact the bot must present as "à vérifier".
+    `valid_from`/`valid_to`: its period (inclusive); outside it the bot does not state it."""
 
     to_check: bool = False
+    valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
+
+    @root_validator(skip_on_failure=True)
+    def _dated(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        values = _period_ordered(values)
+        problems = dated_text_problems(values["text"], values.get("valid_from"), values.get("valid_to"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
+    def valid_on(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
 
 
 class AgeWindow(StrictModel):
@@ -72,6 +202,7 @@ class Dose(StrictModel):
     vaccine: str
     at_months: List[int]
     valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
     source_id: str
 
     @validator("at_months")
@@ -82,12 +213,22 @@ class Dose(StrictModel):
 
 
 class Campaign(StrictModel):
-    """A dated campaign (the flu season): the latest known dates."""
+    """A dated campaign (the flu season): the latest known season, its period (`start`..`end`,
+    inclusive) and source; `usual`, the recurring rule said once that season has ended ("chaque
+    automne, aux dates annoncées chaque année…"); `check`, the official page for the next dates."""
 
-    season: str
+    season: str  # "2025-2026"
     start: date
     end: date
     source_id: str
+    usual: Optional[Line] = None
+    check: Optional[PreventionLink] = None
+
+    @validator("season")
+    def _season(cls, v: str) -> str:
+        if not re.fullmatch(r"20\d\d-20\d\d", v) or int(v[5:]) != int(v[:4]) + 1:
+            raise ValueError("season must read like 2025-2026")
+        return v
 
     @root_validator(skip_on_failure=True)
     def _ordered(cls, values: Dict[str, Any]) -> Dict[str, Any]:
@@ -171,6 +312,7 @@ class Who(StrictModel):
     pregnancy: Pregnancy = "any"
     pregnancy_window: Optional[str] = None
     risk_group: Optional[str] = None  # applies only to people in this group (chronic illness...)
+    catch_up: bool = False  # a catch-up ("rattrapage"): due now, never announced as a next step
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
     rhythm: Optional[Rhythm] = None  # overrides the offer's rhythm for this group
@@ -235,11 +377,13 @@ class Offer(StrictModel):
     coverage: List[Fact] = []
     how: List[Fact] = []
     notes: List[Fact] = []
-    next_step_link: Optional[Link] = None
+    next_step_link: Optional[PreventionLink] = None
     source_ids: List[str]  # the offer's sources, main one first
     proper_name: bool = False  # the label is a name ("Mon bilan prévention"): never lower-cased
     in_calendar: bool = True  # False: answered on direct questions only (no age bound sourced)
     to_check: bool = False  # the whole offer comes from an old text: always "à vérifier"
+    no_official_source: Optional[str] = None  # why the main source is not official (never rendered)
+    editor_note: Optional[str] = None  # for the people who maintain the file (never rendered)
 
     _label = validator("label", allow_reuse=True)(_nonblank)
 
@@ -261,6 +405,13 @@ class Offer(StrictModel):
             missing = [str(i) for i, w in enumerate(values["who"]) if w.rhythm is None]
             if missing:
                 raise ValueError(f"who[{', '.join(missing)}]: no rhythm (give one on the offer or on the group)")
+        problems = []
+        for i, who in enumerate(values["who"]):
+            rhythm = who.rhythm or values["rhythm"]
+            for problem in dated_text_problems(rhythm.text, who.valid_from, who.valid_to):
+                problems.append(f"who[{i}] rhythm {problem}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return values
 
     def rhythm_for(self, who: Who) -> Rhythm:
@@ -269,7 +420,7 @@ class Offer(StrictModel):
 
 class PreventionCalendar(StrictModel):
     offers: List[Offer]
-    sources: List[Source]
+    sources: List[PreventionSource]
 
     @validator("offers", "sources")
     def _not_empty(cls, v: list) -> list:
@@ -286,7 +437,7 @@ class PreventionCalendar(StrictModel):
         return v
 
     @validator("sources")
-    def _unique_sources(cls, v: List[Source]) -> List[Source]:
+    def _unique_sources(cls, v: List[PreventionSource]) -> List[PreventionSource]:
         ids = [s.id for s in v]
         dupes = duplicates(ids)
         if dupes:
@@ -309,10 +460,35 @@ class PreventionCalendar(StrictModel):
             raise ValueError("; ".join(bad))
         return values
 
+    @root_validator(skip_on_failure=True)
+    def _official_first_or_a_reason(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        confidence = {s.id: s.confidence for s in values["sources"]}
+        bad = [
+            f"offers[{i}] ({offer.id}): main source {offer.source_ids[0]!r} is {confidence[offer.source_ids[0]]}: "
+            "put an official source first or say why in no_official_source"
+            for i, offer in enumerate(values["offers"])
+            if confidence[offer.source_ids[0]] != "official" and not offer.no_official_source
+        ]
+        if bad:
+            raise ValueError("; ".join(bad))
+        return values
+
+    @root_validator(skip_on_failure=True)
+    def _no_research_notes(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        bad = [
+            f"offers[{i}] ({offer.id}).{path}: research notes in a shown text: {research_notes(text)} (use editor_note)"
+            for i, offer in enumerate(values["offers"])
+            for path, text in user_texts(offer)
+            if research_notes(text)
+        ]
+        if bad:
+            raise ValueError("; ".join(bad))
+        return values
+
     def offer(self, offer_id: str) -> Offer:
         return find_by_id(self.offers, offer_id, "prevention offer")
 
-    def source(self, source_id: str) -> Source:
+    def source(self, source_id: str) -> PreventionSource:
         return find_by_id(self.sources, source_id, "prevention source")
 
 
@@ -321,8 +497,16 @@ __all__ = [
     "Campaign",
     "Dose",
     "Fact",
+    "NEVER_RENDERED",
     "Offer",
     "PreventionCalendar",
+    "PreventionLink",
+    "PreventionSource",
+    "RESEARCH_NOTE_PATTERNS",
     "Rhythm",
     "Who",
+    "dated_text_problems",
+    "is_bare_domain",
+    "research_notes",
+    "user_texts",
 ]

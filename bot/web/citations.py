@@ -37,12 +37,13 @@ class Citations:
             self.order.setdefault(source_id, len(self.order) + 1)
         return self
 
-    def cite(self, source_id: str, where: Optional[str] = None) -> Markup:
+    def cite(self, source_id: str, place: Optional[str] = None) -> Markup:
+        """The "[n]" link; `place` is the article or section of a convention ("annexe 2")."""
         number = self.order.setdefault(source_id, len(self.order) + 1)
         source = self.lookup(source_id)
         link = el("a", f"[{number}]", href=f"#{self.anchor(source_id)}", class_="cite",
                   aria_label=f"Source {number} : {source.title}")
-        return Markup(" ") + link + (el("span", f" ({where})", class_="where") if where else Markup(""))
+        return Markup(" ") + link + (el("span", f" ({place})", class_="where") if place else Markup(""))
 
     def render(self) -> Markup:
         if not self.order:
@@ -53,16 +54,13 @@ class Citations:
             details = [CONFIDENCE[source.confidence]]
             if source.page_date:
                 details.append(f"page du {fr_date(source.page_date)}")
-            details.append(f"à jour au {fr_date(source.checked)}")
-            seed = getattr(source, "seed_file", None)
-            if seed:
-                details.append(f"fichier {seed}")
+            details.append(f"vérifié le {fr_date(source.checked)}")
+            # A source's `note`, `seed_file` and line numbers are for editors: never on the page.
             items.append(el(
                 "li",
                 el("span", source.title, class_="source-title"), " — ",
                 el("a", source.display_url, href=source.display_url, rel="noreferrer", class_="url"),
                 " — ", "; ".join(details),
-                el("span", f" Note : {source.note}", class_="note") if source.note else None,
                 id=self.anchor(source_id),
             ))
         return el("h4", "Sources") + el("ol", items, class_="sources")

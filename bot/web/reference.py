@@ -11,7 +11,7 @@ from bot.formatting import fr_date
 from bot.knowledge import load_rights
 from bot.knowledge.prevention_schema import Offer, PreventionCalendar, Who
 from bot.knowledge.schema import CARD_MODELS, RightCard
-from bot.prevention import load_prevention, who_text
+from bot.prevention import campaign_text, load_prevention, who_text
 from bot.web.citations import Citations, needs_check_mark
 from bot.web.figures import render_figures
 from bot.web.html import Markup, concat, el, render_template
@@ -61,8 +61,8 @@ def _group_line(offer: Offer, who: Who, calendar: PreventionCalendar, cite: Cita
     rhythm = offer.rhythm_for(who)
     text = rhythm.text
     if rhythm.campaign:
-        c = rhythm.campaign
-        text += f" Campagne {c.season} : du {fr_date(c.start)} au {fr_date(c.end)}."
+        # Said as in the chat: once ended, never its dates as current.
+        text += " " + campaign_text(rhythm.campaign, today)
     validity = None
     if who.valid_to:
         validity = f"jusqu'au {fr_date(who.valid_to)}" + (", règle terminée" if who.valid_to < today else "")
@@ -108,8 +108,8 @@ def _item(item: Item, k: ContactsKnowledge, cite: Citations, attached: Sequence[
     meta = [m[:1].upper() + m[1:] for m in meta if m]
     return el(
         "li",
-        item.text, needs_check_mark(k.source(item.source_id)), cite.cite(item.source_id, item.where),
-        [concat(" ; ", a.text, needs_check_mark(k.source(a.source_id)), cite.cite(a.source_id, a.where))
+        item.text, needs_check_mark(k.source(item.source_id), item.to_check), cite.cite(item.source_id, item.place),
+        [concat(" ; ", a.text, needs_check_mark(k.source(a.source_id), a.to_check), cite.cite(a.source_id, a.place))
          for a in attached],
         el("span", " · ".join(meta), class_="meta") if meta else None,
     )
@@ -131,7 +131,7 @@ def national_entry(k: ContactsKnowledge) -> Markup:
 
 def partner_entry(k: ContactsKnowledge) -> Markup:
     cite = Citations("contacts-partenaires", k.source)
-    rows = [el("tr", el("td", m.offer), el("td", m.motif, " (urgent)" if m.urgent else None, cite.cite(m.source_id, m.where)),
+    rows = [el("tr", el("td", m.offer), el("td", m.motif, " (urgent)" if m.urgent else None, cite.cite(m.source_id, m.place)),
                el("td", ", ".join(need_label(n) for n in m.needs) or "tous les besoins")) for m in k.motifs]
     return _entry(
         "contacts-partenaires", "Partenaires : règles et Espace Partenaires",
@@ -159,6 +159,7 @@ def cpam_entry(cpam: Cpam, k: ContactsKnowledge) -> Markup:
     return _entry(
         f"cpam-{cpam.id}", cpam.name,
         el("p", _places(cpam), cite.cite(cpam.source_id)),
+        el("p", "Selon ", k.source(cpam.source_id).cited_as, "."),
         el("p", cpam.communes_note, class_="note") if cpam.communes_note else None,
         el("p", "Page de la caisse : ", el("a", cpam.ameli_url, href=cpam.ameli_url, rel="noreferrer")),
         groups,

@@ -21,7 +21,7 @@ def test_each_right_is_answered_with_its_source_and_date(conversation, question,
     answer = conversation.say_text(question)
     assert expected_topic.lower() in answer.lower()
     assert "https://" in answer
-    assert "à jour au" in answer
+    assert "vérifié le" in answer
     assert "Vérifier si j’y ai droit" in answer
 
 
@@ -40,7 +40,7 @@ def test_the_done_when_question_gets_a_sourced_indicative_c2s_verdict(conversati
     assert "10 339" in verdict  # the free C2S ceiling for 1 person, which 10 800 € exceeds
     assert "14" in verdict  # monthly participation at 42
     assert "indicatif" in verdict.lower()
-    assert "https://" in verdict and "à jour au" in verdict
+    assert "https://" in verdict and "vérifié le" in verdict
 
 
 def test_an_rsa_beneficiary_is_never_asked_about_income(conversation):

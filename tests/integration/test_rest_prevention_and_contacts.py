@@ -9,7 +9,7 @@ def test_a_woman_of_52_gets_her_screenings_with_rhythm_coverage_and_what_comes_n
     assert "Test HPV tous les 5 ans" in answer
     assert "Tous les 2 ans" in answer and "100 %" in answer
     assert "Bientôt" in answer
-    assert "à jour au" in answer
+    assert "vérifié le" in answer
 
 
 def test_a_boy_of_6_gets_mt_dents_and_his_boosters(conversation):
@@ -65,3 +65,61 @@ def test_a_departement_outside_the_conventions_gets_national_channels_only(conve
     assert "3646" in answer
     assert "https://www.ameli.fr/lot" in answer
     assert "@" not in answer  # no invented email
+
+
+# --- the rules in force on the day of the conversation (issue 15) -----------------------------------
+
+
+def test_a_70_year_old_gets_flu_covid_pneumococcal_and_shingles_vaccines(conversation):
+    answer = conversation.say_text("ma mère a 70 ans, quels vaccins pour elle ?")
+    assert "Pour votre mère de 70 ans" in answer
+    for label in ("Vaccin contre la grippe", "Vaccin contre le Covid-19", "Vaccin contre le pneumocoque",
+                  "Vaccin contre le zona"):
+        assert label in answer, label
+    assert "Campagne 2025-2026 en cours" not in answer  # that campaign ended on 28/02/2026
+
+
+def test_hpv_catch_up_is_offered_at_22(conversation):
+    answer = conversation.say_text("j'ai 22 ans, le vaccin HPV est-il remboursé ?")
+    assert "Vaccin contre les papillomavirus (HPV) — rattrapage" in answer
+    assert "3 doses" in answer
+
+
+def test_a_direct_flu_question_does_not_give_last_season_as_current(conversation):
+    answer = conversation.say_text("le vaccin contre la grippe est gratuit ?")
+    assert "La campagne 2025-2026 est terminée." in answer
+    assert "en cours" not in answer and "28/02/2026" not in answer
+    assert "pour-les-personnes-agees.gouv.fr" in answer
+
+
+# --- local answers to the public and the conventions' items (issue 15) ------------------------------
+
+
+def test_the_avignon_health_examination_question_gets_the_vaucluse_centre_in_the_first_reply(conversation):
+    answer = conversation.say_text("J'habite à Avignon, comment je m'inscris au centre d'examens de santé ?")
+    assert "selon la convention CPAM de Vaucluse, 2023" in answer
+    assert "inscription.ces84@assurance-maladie.fr" in answer and "04 86 19 93 20" in answer and "Doctolib" in answer
+
+
+def test_annecy_and_roubaix_health_examination_questions_get_their_centres(conversation):
+    annecy = conversation.say_text("J'habite à Annecy, comment je m'inscris au centre d'examens de santé ?")
+    assert "04 57 09 50 29" in annecy and "ces.cpam-haute-savoie@assurance-maladie.fr" in annecy
+    roubaix = conversation.say_text("J'habite à Roubaix, comment je m'inscris au centre d'examens de santé ?")
+    assert "03 20 99 30 70" in roubaix
+
+
+def test_the_rouen_invalidity_question_gets_the_invalidity_mailbox(conversation):
+    answer = conversation.say_text("J'habite à Rouen, à qui écrire pour ma pension d'invalidité ?")
+    assert "sriferent.cpam-rouen-elbeuf-dieppe@assurance-maladie.fr" in answer
+    assert "selon la convention des CPAM de Rouen-Elbeuf-Dieppe et du Havre, 2023" in answer
+
+
+def test_the_mas_also_helps_people_with_the_ame(conversation):
+    answer = conversation.say_text("j'ai l'AME, la MAS peut-elle m'aider ?")
+    assert "aussi aux personnes qui ont l'AME" in answer
+
+
+def test_no_research_note_reaches_the_public(conversation):
+    answer = conversation.say_text("J'habite à Annecy, comment contacter le médiateur ?")
+    for note in (".txt", "lignes ", "(where)", "seed"):
+        assert note not in answer, note

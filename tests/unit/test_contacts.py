@@ -22,6 +22,8 @@ from bot.contacts import (
     is_partner_message,
     load_contacts,
     load_contacts_file,
+    local_services,
+    needs_named,
     render_contacts,
     resolve_place,
 )
@@ -174,6 +176,12 @@ def test_departement_name_beats_a_namesake_village():
     ("j'ai perdu ma carte vitale", "carte_vitale"),
     ("je voudrais un rendez-vous", "rendez_vous"),
     ("un rendez-vous pour ma C2S", "c2s_ame"),  # the topic beats the generic need
+    ("une aide pour payer mes lunettes", "aide_financiere"),
+    ("le forfait journalier de l'hôpital", "aide_financiere"),
+    ("je suis enceinte, la CPAM m'accompagne ?", "accompagnement"),
+    ("je veux m'opposer à Mon Espace Santé", "en_ligne"),
+    ("combien de comptes gestionnaires a-t-on droit ?", "espace_partenaires"),
+    ("je signale par l'espace partenaires une dame qui renonce à ses soins", "renoncement"),
     ("bonjour", None),
 ])
 def test_find_need(text, need):
@@ -285,7 +293,7 @@ def test_partner_answers_give_the_cpam_delays_complete_and_urgent_files(text, ne
     out = render_contacts(contacts_for(need, resolve_place(text), partner=True))
     for piece in expected:
         assert piece in out, piece
-    assert "Délais (" in out
+    assert "Délais, selon la convention" in out
 
 
 def test_partner_motifs_come_from_the_espace_partenaires_table():
@@ -343,6 +351,97 @@ def test_source_lines_are_dated_and_short():
     assert all(re.search(r"\(vérifié le \d\d/\d\d/20\d\d\)$", l) for l in lines)
 
 
+def test_local_blocks_say_which_convention_and_which_year():
+    out = render_contacts(contacts_for("prevention", resolve_place("Avignon")))
+    assert "Selon la convention CPAM de Vaucluse, 2023 :" in out
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Brest")))
+    assert "Selon l'offre partenariale de la CPAM du Finistère, 2020 :" in out
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Annecy"), partner=True))
+    assert "Délais, selon la convention CPAM de Haute-Savoie, 2025 :" in out
+    # a national line read in one CPAM's convention says which one
+    out = render_contacts(contacts_for("renoncement", None))
+    assert "aussi aux personnes qui ont l'AME (selon la convention CPAM de Roubaix-Tourcoing, 2023)" in out
+
+
+def test_the_public_gets_the_local_delays_too():
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Avignon")))
+    assert "5 jours en cas d'hospitalisation" in out and "15 jours" in out
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Roubaix")))
+    assert "31 jours calendaires" in out
+
+
+def test_no_stored_motif_is_left_out():
+    """Every motif of the Espace Partenaires table shows in the partner answer for each of its needs."""
+    k = load_contacts()
+    for motif in k.motifs:
+        for need in motif.needs:
+            out = render_contacts(contacts_for(need, resolve_place("Rouen"), partner=True))
+            assert f"« {motif.motif} »" in out, (motif.id, need)
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Rouen"), partner=True))
+    assert "« Demander un rendez-vous pour un assuré » › « AME », « C2S »" in out
+    assert "« attestation de droits »" in out
+
+
+def test_partner_account_rules_of_the_espace_partenaires():
+    out = render_contacts(contacts_from_text("je suis au CCAS, combien de comptes gestionnaires dans l'espace partenaires ?"))
+    assert "jusqu'à 2 de 1 à 10 membres" in out and "gratuit" in out and "perdu" in out
+    assert "NIR" in out  # the partner rules still come
+
+
+@pytest.mark.parametrize("text, topic, expected", [
+    ("J'habite à Avignon, comment je m'inscris au centre d'examens de santé ?", "prevention",
+     ["Pour Avignon (Vaucluse, 84), selon la convention CPAM de Vaucluse, 2023 :", "inscription.ces84@assurance-maladie.fr",
+      "04 86 19 93 20", "Doctolib"]),
+    ("J'habite à Annecy, comment je m'inscris au centre d'examens de santé ?", "prevention",
+     ["selon la convention CPAM de Haute-Savoie, 2025", "04 57 09 50 29", "ces.cpam-haute-savoie@assurance-maladie.fr"]),
+    ("J'habite à Roubaix, comment je m'inscris au centre d'examens de santé ?", "prevention",
+     ["selon la convention CPAM de Roubaix-Tourcoing, 2023", "CES Roubaix 03 20 99 30 70"]),
+    ("J'habite à Rouen, à qui écrire pour ma pension d'invalidité ?", "invalidite",
+     ["sriferent.cpam-rouen-elbeuf-dieppe@assurance-maladie.fr (à vérifier)", "messagerie de votre compte ameli"]),
+    ("J'habite au Havre, comment saisir le médiateur ?", "reclamation", ["mediateur.cpam-lehavre@assurance-maladie.fr"]),
+    ("j'ai l'AME, la MAS peut-elle m'aider ?", "c2s_ame", ["aussi aux personnes qui ont l'AME", "3646"]),
+    ("j'habite à Quimper, je n'ai pas de quoi payer mes lunettes, une aide financière ?", "c2s_ame",
+     ["Aides financières exceptionnelles", "lunettes"]),
+])
+def test_a_question_on_a_topic_gets_the_local_service_of_its_place(text, topic, expected):
+    out = local_services(text, topic)
+    assert out is not None, text
+    for piece in expected:
+        assert piece in out, (piece, out)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("ai-je droit à la C2S ?", "c2s_ame"),  # no place, no other service named
+    ("j'habite à Cahors, ai-je droit à la C2S ?", "c2s_ame"),  # no convention there
+    ("j'habite à Saint-Pierre, ai-je droit à la C2S ?", "c2s_ame"),  # which Saint-Pierre? the contact flow asks
+    ("j'habite à Avignon, le vaccin contre la grippe ?", None),
+])
+def test_no_local_block_when_nothing_local_is_known(text, topic):
+    assert local_services(text, topic) is None
+
+
+def test_needs_named_lists_every_need_best_first():
+    assert needs_named("j'ai l'AME, la MAS peut-elle m'aider ?") == ("c2s_ame", "renoncement")
+    assert needs_named("") == ()
+
+
+# Editors' research notes never reach a person or a partner: file names, line numbers, notes.
+RESEARCH_NOTES = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\.txt\b|\blignes? \d|\(where\)|\bseed\b|ne pas publier|fichier 0|"
+                            r"Note :|non relevée|facts\.md", re.IGNORECASE)
+
+
+def test_no_research_note_in_any_contact_answer():
+    places = [None] + [resolve_place(t) for t in ("Brest", "Avignon", "Annecy", "Rouen", "Roubaix", "Lot", "974", "Nord")]
+    for need in (None,) + NEED_IDS:
+        for place in places:
+            for partner in (False, True):
+                out = render_contacts(contacts_for(need, place, partner))
+                assert not RESEARCH_NOTES.search(out), (need, place and place.label, partner, RESEARCH_NOTES.search(out))
+    for text in ("J'habite à Avignon, comment je m'inscris au centre d'examens de santé ?",
+                 "J'habite à Rouen, à qui écrire pour ma pension d'invalidité ?"):
+        assert not RESEARCH_NOTES.search(local_services(text, find_need(text)))
+
+
 # --- the knowledge file -----------------------------------------------------------------------
 
 
@@ -354,7 +453,7 @@ def test_no_contact_lacks_a_source():
         source = k.source(item.source_id)
         assert source.url.startswith("https://") and source.checked == TODAY
         if source.seed_file:
-            assert item.seed_file == source.seed_file and item.where, getattr(item, "id", item)
+            assert item.seed_file == source.seed_file and item.place, getattr(item, "id", item)
             assert (SEEDS_DIR / item.seed_file).exists()
     for cpam in k.cpams:
         source = k.source(cpam.source_id)
@@ -432,7 +531,11 @@ def test_the_real_file_loads():
     (lambda d: d["cpams"][0]["items"][0].update(source_id="nowhere"), r"cpams\[0\]\.items\[0\].*unknown source_id 'nowhere'"),
     (lambda d: d["national"][0].update(source_id="ghost"), r"national\[0\].*ghost"),
     (lambda d: d["cpams"][1]["items"][0].update(seed_file="000_1e62a3a5c6a2baa9.txt"), r"cpams\[1\]\.items\[0\]: seed_file must be '001_"),
-    (lambda d: d["cpams"][2]["items"][0].pop("where"), r"cpams\[2\]\.items\[0\]: 'where'"),
+    (lambda d: d["cpams"][2]["items"][0].pop("place"), r"cpams\[2\]\.items\[0\]: 'place'"),
+    (lambda d: d["cpams"][2]["items"][0].update(place="annexe 2, lignes 12-14"), r"editor's note in a shown text"),
+    (lambda d: d["national"][0].update(text="Voir le fichier 001_0df64a3406572078.txt"), r"editor's note"),
+    (lambda d: d["sources"][-1].pop("convention_year"), r"needs `convention` and `convention_year`"),
+    (lambda d: d["motifs"].append(dict(d["motifs"][0])), r"duplicate item ids: contact_evolutions"),
     (lambda d: d["partner_rules"][0].pop("source_id"), r"partner_rules\.0\.source_id"),
     (lambda d: d["cpams"][0]["items"][0].update(colour="blue"), r"colour"),
     (lambda d: d["cpams"][4]["items"][2].update(values=["mediation@cpam-roubaix-tourcoing"]), r"values.*not an e-mail"),
@@ -487,3 +590,49 @@ def test_every_commune_name_is_found_by_its_own_name():
 def test_contacts_module_does_not_import_rasa():
     source = Path(contacts.__file__).read_text(encoding="utf-8")
     assert not re.search(r"^\s*(?:from|import)\s+rasa", source, re.MULTILINE)
+
+
+# --- the actions: a question routed to a right or to prevention still gets its local service ----
+
+
+def _run_action(action, text: str, intent: str) -> list:
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    tracker = Tracker("test", {}, {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(action.run(dispatcher, tracker, {}))
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize("module, action, text, intent, expected", [
+    ("actions.prevention", "ActionAnswerPrevention", "J'habite à Avignon, comment je m'inscris au centre d'examens de santé ?",
+     "ask_prevention", "inscription.ces84@assurance-maladie.fr"),
+    ("actions.rights", "ActionAnswerRight", "J'habite à Rouen, à qui écrire pour ma pension d'invalidité ?",
+     "ask_invalidite", "sriferent.cpam-rouen-elbeuf-dieppe@assurance-maladie.fr"),
+    ("actions.rights", "ActionAnswerRight", "j'ai l'AME, la MAS peut-elle m'aider ?", "ask_ame",
+     "aussi aux personnes qui ont l'AME"),
+])
+def test_the_first_reply_to_a_topic_question_carries_the_local_service(module, action, text, intent, expected):
+    import importlib
+
+    messages = _run_action(getattr(importlib.import_module(module), action)(), text, intent)
+    assert len(messages) == 2 and expected in messages[1], messages
+
+
+def test_a_topic_question_without_place_or_service_gets_only_its_answer():
+    from actions.rights import ActionAnswerRight
+
+    assert len(_run_action(ActionAnswerRight(), "c'est quoi l'AME ?", "ask_ame")) == 1
+
+
+def test_partner_only_needs_are_offered_to_partners_only():
+    from actions.contacts import need_buttons
+
+    public = {b["payload"] for b in need_buttons()}
+    partner = {b["payload"] for b in need_buttons(partner=True)}
+    assert not any("espace_partenaires" in p or "partenariat" in p for p in public)
+    assert any("espace_partenaires" in p for p in partner) and public < partner

@@ -26,10 +26,12 @@ from bot.prevention import (
 )
 
 TODAY = date(2026, 11, 24)
+# The days the sources were read: the first calendar (24/11/2026) and the 2026 rules (07/12/2026).
+CHECK_DAYS = {date(2026, 11, 24), date(2026, 12, 7)}
 CAL = load_prevention()
 AGES = range(0, 91)
 SEX_OPTIONS = ("female", "male", None)
-SOURCE_LINE = re.compile(r"^Source : https://\S+ — à jour au \d{2}/\d{2}/\d{4}( \(à vérifier\))?$")
+SOURCE_LINE = re.compile(r"^Source : https://\S+ \(vérifié le \d{2}/\d{2}/\d{4}\)( \(à vérifier\))?$")
 
 
 def offer(offer_id: str) -> Offer:
@@ -105,7 +107,8 @@ def test_every_offer_has_an_https_source_checked_today():
         for sid in o.source_ids:
             source = CAL.source(sid)
             assert source.url.startswith("https://") and source.display_url.startswith("https://"), sid
-            assert source.checked == TODAY, sid
+            # read again on 07/12/2026 for the 2026 rules (issue 15); the others on 24/11/2026
+            assert source.checked in CHECK_DAYS, sid
         if o.next_step_link:
             assert o.next_step_link.url.startswith("https://")
         for who in o.who:
@@ -117,10 +120,13 @@ def test_every_offer_has_an_https_source_checked_today():
 
 def test_trust_markers_of_the_reference_file_are_kept():
     confidence = {s.id: s.confidence for s in CAL.sources}
-    for sid in ("quechoisir_colorectal", "depistage_ge_col", "press_vaccins_nourrisson", "qdm_rappels",
-                "press_hpv", "press_grippe", "pourquoidocteur_bilan", "april_eps"):
+    # press_vaccins_nourrisson, press_hpv and press_grippe (secondary, bare home pages) were replaced
+    # by official pages in issue 15; the secondary sources left are still marked so
+    for sid in ("quechoisir_colorectal", "depistage_ge_col", "qdm_rappels", "pourquoidocteur_bilan", "april_eps",
+                "prescrire_covid", "qph_calendrier_2025", "bfm_grippe_prolongation"):
         assert confidence[sid] == "secondary", sid
-    for sid in ("sp_f243", "ecancer_sein", "vis_collectivite", "sp_f170"):
+    for sid in ("sp_f243", "ecancer_sein", "vis_collectivite", "sp_f170", "vis_zona", "ordre_sf_gardasil",
+                "ameli_bronchiolite", "ars_normandie_contraception"):
         assert confidence[sid] == "official", sid
     assert CAL.source("sp_f170").page_date == date(2025, 11, 25)
     assert CAL.source("sp_f170").display_url == "https://www.service-public.fr/particuliers/vosdroits/F170"
@@ -140,11 +146,15 @@ def test_calendar_matches_the_reference_facts():
     assert [offer("cervical_screening").rhythm_for(w).every_years for w in offer("cervical_screening").who] == [3, 5]
     dtp = offer("dtp_booster").rhythm
     assert [(a, b) for a, b in _windows(dtp)][:7] == [(6, 6), (11, 13), (25, 25), (45, 45), (65, 65), (75, 75), (85, 85)]
-    assert bounds("hpv_vaccine", 0) == (11, 14) and bounds("hpv_vaccine", 1) == (15, 19)
+    # HPV catch-up: up to 26 for everyone since 12/12/2025 (group 1); the 15-19 rule ended (group 2)
+    assert bounds("hpv_vaccine", 0) == (11, 14) and bounds("hpv_vaccine", 1) == (15, 26)
+    assert offer("hpv_vaccine").who[1].valid_from == date(2025, 12, 12)
+    assert bounds("hpv_vaccine", 2) == (15, 19) and offer("hpv_vaccine").who[2].valid_to == date(2025, 12, 11)
     assert bounds("eps") == (16, None) and offer("eps").rhythm.every_years == 5
     assert [(w.min_age, w.max_age) for w in offer("mon_bilan_prevention").rhythm.at_ages] == [(18, 25), (45, 50), (60, 65), (70, 75)]
     campaign = offer("flu_vaccine").rhythm.campaign
-    assert (campaign.start, campaign.end) == (date(2025, 10, 14), date(2026, 1, 31))
+    # the 2025-2026 campaign was extended from 31/01/2026 to 28/02/2026
+    assert (campaign.start, campaign.end) == (date(2025, 10, 14), date(2026, 2, 28))
     doses = {d.vaccine: d.at_months for d in offer("infant_vaccines").rhythm.doses}
     assert doses == {"méningocoque B": [3, 5, 12], "méningocoque ACWY": [6, 12]}
     assert offer("child_exams").rhythm.count == 20 and bounds("child_exams") == (0, 16)
@@ -154,15 +164,17 @@ def test_unsourced_rules_are_not_stated():
     text = PREVENTION_FILE.read_text(encoding="utf-8")
     assert "1980" not in text  # ROR catch-up for people born since 1980: in no source
     assert "16-18 mois" not in text and "16 à 18 mois" not in text  # ROR dose ages: in no source
-    assert "26 ans" not in text  # free contraception up to 26: not in facts.md nor the seeds
+    # "26 ans" is now stated: free contraception and condoms under 26, HPV catch-up to 26, both
+    # from official pages (issue 15)
     assert "3422" not in text  # [NOT FOUND] in facts.md
 
 
 def test_old_texts_are_flagged_to_check():
-    assert offer("contraception_minors").to_check and not offer("contraception_minors").in_calendar
+    # the 2020 "contraception des mineures" rule was replaced by the official under-26 rules
+    assert not offer("contraception").to_check and not offer("contraception").in_calendar
     assert offer("tobacco_cessation").to_check and offer("sophia").to_check
     assert all(f.to_check for f in offer("colorectal_screening").coverage)
-    assert "(à vérifier)" in direct_answer("contraception_minors", TODAY)
+    assert "(à vérifier)" in direct_answer("sophia", TODAY)
 
 
 def _write(tmp_path: Path, mutate) -> Path:
@@ -272,7 +284,7 @@ NAMED_BOUNDARIES = [
     ("eps", 0, "min"),  # 15/16
     ("hpv_vaccine", 0, "min"),  # 10/11
     ("hpv_vaccine", 0, "max"),  # 14/15: catch-up
-    ("hpv_vaccine", 1, "max"),  # 19/20
+    ("hpv_vaccine", 1, "max"),  # 26/27 (catch-up up to 26 since 12/12/2025; it was 19/20)
     ("flu_vaccine", 0, "min"),  # 64/65
 ]
 
@@ -347,9 +359,11 @@ def test_refusing_the_sex_still_gives_the_other_offers(age):
 
 def test_pregnancy_adds_offers_for_a_woman():
     answer = offers_for(Person(age_years=30, sex="female"), TODAY)
-    assert set(answer.pregnancy_dependent) == {offer("mt_dents").label, offer("flu_vaccine").label}
+    # issue 15 added the RSV vaccine (Abrysvo) and the COVID-19 vaccine during pregnancy
+    added = {"mt_dents", "flu_vaccine", "rsv_protection", "covid_vaccine"}
+    assert set(answer.pregnancy_dependent) == {offer(i).label for i in added}
     pregnant = offers_for(Person(age_years=30, pregnant=True), TODAY)
-    assert {"mt_dents", "flu_vaccine"} <= set(pregnant.offer_ids)
+    assert added <= set(pregnant.offer_ids)
     mt = next(l for l in pregnant.now if l.offer_id == "mt_dents")
     assert "4e mois" in mt.group and "6 mois après la naissance" in mt.group
     assert render_prevention(pregnant).startswith("Pour une femme enceinte de 30 ans :")
@@ -365,7 +379,8 @@ def test_woman_of_52():
     assert offer("breast_screening").rhythm.every_years == 2 and "2 ans" in breast.rhythm
     assert "100 %" in breast.coverage and "sans avance de frais" in breast.coverage and not breast.needs_check
     assert offer("colorectal_screening").rhythm.every_years == 2 and "2 ans" in colorectal.rhythm
-    assert "HPV" in cervical.rhythm and "5 ans" in cervical.rhythm and cervical.needs_check
+    # cervical screening now cites e-cancer.fr and ameli.fr (it cited a secondary page): no "à vérifier"
+    assert "HPV" in cervical.rhythm and "5 ans" in cervical.rhythm and not cervical.needs_check
     assert answer.next and [m.sort_months for m in answer.next] == sorted(m.sort_months for m in answer.next)
     assert all(m.at_age > 52 for m in answer.next) and len(answer.next) <= 3
     assert any("Mon bilan prévention" in m.text for m in answer.next)
@@ -457,9 +472,12 @@ def test_next_step_buttons():
 
 def test_flu_campaign_dates_depend_on_today():
     person = Person(age_years=70)
-    assert "en cours jusqu'au 31/01/2026" in line(person, "flu_vaccine", date(2025, 11, 1)).rhythm
-    assert "du 14/10/2025 au 31/01/2026" in line(person, "flu_vaccine", date(2025, 9, 1)).rhythm
-    assert "Dernière campagne connue" in line(person, "flu_vaccine", TODAY).rhythm
+    # extended to 28/02/2026; once ended, its dates are no longer given (issue 15)
+    assert "en cours jusqu'au 28/02/2026" in line(person, "flu_vaccine", date(2025, 11, 1)).rhythm
+    assert "du 14/10/2025 au 28/02/2026" in line(person, "flu_vaccine", date(2025, 9, 1)).rhythm
+    ended = line(person, "flu_vaccine", TODAY).rhythm
+    assert "La campagne 2025-2026 est terminée." in ended and "2026-2027 ne sont pas intégrées ici" in ended
+    assert "28/02/2026" not in ended and "14/10/2025" not in ended
 
 
 def test_mt_dents_rule_before_april_2025():
@@ -494,7 +512,14 @@ def test_mt_dents_rule_before_april_2025():
         ("mon bilan prévention", "mon_bilan_prevention"),
         ("examen de prévention en santé", "eps"),
         ("arrêter le tabac", "tobacco_cessation"),
-        ("contraception gratuite pour ma fille", "contraception_minors"),
+        ("contraception gratuite pour ma fille", "contraception"),
+        ("la pilule du lendemain est gratuite ?", "contraception"),
+        ("préservatifs gratuits", "contraception"),
+        ("vaccin contre le zona", "shingles_vaccine"),
+        ("vaccin covid pour ma mère", "covid_vaccine"),
+        ("le vaccin contre le pneumocoque", "pneumococcal_vaccine"),
+        ("vaccin méningite ACWY", "meningococcal_vaccine"),
+        ("bronchiolite du bébé", "rsv_protection"),
         ("c'est quoi Sophia ?", "sophia"),
         ("rappel du tétanos", "dtp_booster"),
         ("vaccin", "dtp_booster"),
@@ -517,9 +542,11 @@ def test_direct_answers():
     breast = direct_answer("breast_screening", TODAY)
     assert "Femmes de 50 à 74 ans" in breast and "tous les 2 ans" in breast and "100 %" in breast
     hpv = direct_answer("hpv_vaccine", TODAY)
-    assert "Filles et garçons de 11 à 14 ans" in hpv and "2 doses" in hpv and "Rattrapage, de 15 à 19 ans" in hpv
+    # catch-up up to 26 for everyone since 12/12/2025 (it was 15-19)
+    assert "Filles et garçons de 11 à 14 ans" in hpv and "2 doses" in hpv and "Rattrapage, de 15 à 26 ans" in hpv
+    assert "de 15 à 19 ans" not in hpv
     flu = direct_answer("flu_vaccine", TODAY)
-    assert flu.count("Dernière campagne connue") == 1 and "à partir de 65 ans" in flu
+    assert flu.count("La campagne 2025-2026 est terminée.") == 1 and "à partir de 65 ans" in flu
     for offer_id in (o.id for o in CAL.offers):
         text = direct_answer(offer_id, TODAY)
         sources = [l for l in text.splitlines() if l.startswith("Source :")]

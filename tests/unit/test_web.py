@@ -121,7 +121,22 @@ def test_reference_shows_the_figures_with_their_period(reference):
     assert "10 339 €" in reference and metropole.valid_from.strftime("%d/%m/%Y") in reference
     assert "Par personne en plus" in reference
     assert "Catégorie 1" in reference  # invalidité
-    assert "à jour au 24/11/2026" in reference  # the date each source was checked
+    assert "vérifié le 24/11/2026" in reference  # the date each source was checked
+
+
+def test_reference_shows_no_research_note(reference):
+    """The convention (CPAM, year, article) may be shown; its extracted file, line numbers and the
+    editors' notes never are."""
+    import html as html_lib
+
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", reference))
+    notes = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\.txt\b|\blignes? \d|\(where\)|\bseed\b|ne pas publier|"
+                       r"fichier 0|Note :|non relevée|facts\.md", re.IGNORECASE)
+    assert not notes.search(text), notes.search(text)
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", reference)  # nor in an attribute
+    for cpam in load_contacts().cpams:
+        assert escape(load_contacts().source(cpam.source_id).cited_as) in reference  # "la convention CPAM de Vaucluse, 2023"
+    assert "(annexe 7 « Le Centre d'examen de santé (CES) »)" in text  # the article may be shown
 
 
 def test_reference_never_shows_unverified_contacts(reference):
