@@ -34,7 +34,6 @@ import json
 import re
 import statistics
 import sys
-import tempfile
 import time
 import unicodedata
 import uuid
@@ -48,7 +47,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.stack import MODEL, Stack  # noqa: E402
+from scripts.stack import MODEL, start_measuring_stack  # noqa: E402
 
 BANK_DIR = ROOT / "tests" / "answer_bank"
 REPORT = ROOT / "reports" / "answer_eval.md"
@@ -497,13 +496,8 @@ async def main(args: argparse.Namespace) -> int:
         if not MODEL.exists():
             print(f"No model at {MODEL.relative_to(ROOT)}: run `make train` first.", file=sys.stderr)
             return 2
-        # The evaluation measures answers, not the rate limiter: both limits off.
-        stack = Stack(Path(tempfile.mkdtemp(prefix="answer-eval-")), extra_env={
-            "CHAT_RATE_LIMIT_PER_SENDER": "0", "CHAT_RATE_LIMIT_PER_CLIENT": "0"})
-        print("==> Starting the whole stack (backend, courier, action server, Rasa)", flush=True)
-        ready_s = stack.start()
+        stack, ready_s = start_measuring_stack("answer-eval-")
         rasa_url = stack.rasa_url
-        print(f"    ready in {ready_s:.1f} s", flush=True)
     counts = Counter(i["split"] for i in items)
     print(f"==> {len(items)} questions ({counts['train']} training, {counts['heldout']} held-out), "
           f"{args.concurrency} at a time, through {rasa_url}", flush=True)

@@ -32,7 +32,7 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.stack import MODEL, Stack  # noqa: E402
+from scripts.stack import MODEL, start_measuring_stack  # noqa: E402
 
 REPORT = ROOT / "reports" / "benchmark.md"
 TARGETS = {"p95_ms_at_20": 300, "turns_per_s": 30, "rasa_rss_mb": 1500, "ready_s": 30, "training_s": 300}
@@ -195,13 +195,8 @@ async def main(args: argparse.Namespace) -> int:
     stack, ready_s = None, None
     rasa_url = args.url
     if rasa_url is None:
-        # The benchmark measures the servers, not the rate limiter: both limits off.
-        stack = Stack(Path(tempfile.mkdtemp(prefix="benchmark-")), extra_env={
-            "CHAT_RATE_LIMIT_PER_SENDER": "0", "CHAT_RATE_LIMIT_PER_CLIENT": "0"})
-        print("==> Starting the whole stack (backend, courier, action server, Rasa)", flush=True)
-        ready_s = stack.start()
+        stack, ready_s = start_measuring_stack("benchmark-")
         rasa_url = stack.rasa_url
-        print(f"    ready in {ready_s:.1f} s", flush=True)
     levels = []
     try:
         await run_level(rasa_url, 2, 3)  # warm-up: first calls load lazily

@@ -201,3 +201,16 @@ class Stack:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def start_measuring_stack(prefix: str) -> "tuple[Stack, float]":
+    """The whole stack for a measuring script (benchmark, answer-eval), with both chat rate limits
+    off: they measure the servers and the answers, not the limiter. Returns it and its ready time."""
+    import tempfile
+
+    stack = Stack(Path(tempfile.mkdtemp(prefix=prefix)), extra_env={
+        "CHAT_RATE_LIMIT_PER_SENDER": "0", "CHAT_RATE_LIMIT_PER_CLIENT": "0"})
+    print("==> Starting the whole stack (backend, courier, action server, Rasa)", flush=True)
+    ready_s = stack.start()
+    print(f"    ready in {ready_s:.1f} s", flush=True)
+    return stack, ready_s

@@ -6,6 +6,8 @@ from typing import Any, List, Mapping, Optional
 
 from bot.knowledge import FigureNotFound, get_right
 from bot.eligibility.verdict import (
+    APPLY_ANYWAY,
+    REVALUATION_MAY_CHANGE,
     TERRITORY_LABELS,
     Evidence,
     ParticipationLine,
@@ -150,14 +152,14 @@ def assess(situation: Mapping[str, Any], today: Optional[date] = None) -> Verdic
         reasons = [
             f"{them} sont proches du plafond {kind} de {eur(ceiling.amount)} pour {persons(size)} {where}.",
             valid,
-            "Une revalorisation annuelle du plafond peut changer la réponse.",
+            REVALUATION_MAY_CHANGE,
         ]
         return make_verdict(
             RIGHT, "depends",
             "À vérifier : vos ressources sont proches du plafond de la Complémentaire santé solidaire, je ne peux pas vous donner une réponse sûre.",
             ev, reasons,
             ["Faites le test sur le simulateur officiel : https://www.ameli.fr/simulateur-droits.",
-             "Vous pouvez aussi faire la demande : la CPAM vérifiera avec le plafond en vigueur."] + _apply_steps(card)[:2],
+             APPLY_ANYWAY] + _apply_steps(card)[:2],
             [], figures,
         )
 

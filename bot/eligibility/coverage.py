@@ -11,6 +11,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.knowledge import ame_ceiling, get_right
 from bot.eligibility.verdict import (
+    APPLY_ANYWAY,
+    REVALUATION_MAY_CHANGE,
     TERRITORY_LABELS,
     Evidence,
     Verdict,
@@ -135,8 +137,8 @@ def _ame(situation, today: date, minor: bool) -> Route:
             status="depends",
             headline="À vérifier : vos ressources sont proches du plafond de l'AME, je ne peux pas vous donner une réponse sûre.",
             reasons=(f"{them} sont proches du {limit}.",
-                     "Une revalorisation annuelle du plafond peut changer la réponse."),
-            next_steps=("Faites la demande : la CPAM vérifiera avec le plafond en vigueur.",)
+                     REVALUATION_MAY_CHANGE),
+            next_steps=(APPLY_ANYWAY,)
             + tuple(l.text for l in ame.how_to_apply[:2]),
             figures=figures,
             cited=cited + (("ame", "sp_f12029"),),

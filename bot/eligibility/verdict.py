@@ -152,6 +152,11 @@ def qualifier(dated: Dated, derived_from: Optional[str] = None, check_at: str = 
     return f" ({' ; '.join(parts)})" if parts else ""
 
 
+# Said with every "À vérifier" verdict near an ended or computed ceiling (C2S and AME).
+REVALUATION_MAY_CHANGE = "Une revalorisation annuelle du plafond peut changer la réponse."
+APPLY_ANYWAY = "Vous pouvez faire la demande : la CPAM vérifiera avec le plafond en vigueur."
+
+
 def uncertain_near(amount: float, ceiling: Any) -> bool:
     """True when a firm yes or no on `amount` against `ceiling` (a Ceiling) could be wrong: the ceiling
     has ended or is only a calculation, and `amount` lies within a yearly revaluation of it."""

@@ -57,7 +57,7 @@ RESEARCH_NOTE_PATTERNS = [
     re.compile(r"\(where\)", re.I),
     re.compile(r"ne pas publier", re.I),
     re.compile(r"\bseed\b", re.I),
-    re.compile(r"/work/|/home/|/tmp/|shared/reference|facts(?:-2026)?\.md", re.I),
+    re.compile(r"(?:^|[\s(«\x22\x27])/[A-Za-z_.-]+/|shared/reference|facts(?:-2026)?\.md", re.I),  # a machine path
     re.compile(r"\[(?:OFF|SEC|DERIVED|NOT FOUND)\]"),
     re.compile(r"\b(?:TODO|FIXME|XXX)\b"),
     re.compile(r"adresse (?:de la page|de l'article|du document) (?:non donnée|n'est pas donnée)", re.I),

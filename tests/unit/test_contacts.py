@@ -29,8 +29,11 @@ from bot.contacts import (
 )
 from bot.knowledge import KnowledgeError
 
-SEEDS_DIR = Path("/work/shared/seeds")
-FACTS = Path("/work/shared/reference/facts.md")
+# The project's shared folder sits beside the repository: ../shared.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+SEEDS_DIR = SHARED / "seeds"
+FACTS = SHARED / "reference" / "facts.md"
 TODAY = date(2026, 11, 24)
 PHONE = re.compile(r"(?<![\d/])(?:\+33\s?|0\s?)[1-9](?:[\s.]?\d{2}){4}(?!\d)|(?<!\d)\d{2}\s\d{2}(?!\s?\d)|\b3[46]\s?\d{2}\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -16,10 +16,13 @@ from bot.knowledge import load_rights
 from bot.prevention import load_prevention
 from bot.saisine.validation import load_form
 
+# The project's shared folder sits beside the repository: ../shared.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "tests" / "data" / "convention_items.csv"
 EXCLUSIONS = ROOT / "bot" / "knowledge" / "convention_exclusions.yml"
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = SHARED / "seeds"
 SEED_FILES = ("000_1e62a3a5c6a2baa9.txt", "001_0df64a3406572078.txt", "002_84bb2e6237f2527d.txt",
               "003_ac92b8f57fc016c9.txt", "004_5b9dc41b8a6eec73.txt")
 COLUMNS = ["item_id", "seed_file", "place", "what_it_says", "knowledge_key", "exclusion_id"]

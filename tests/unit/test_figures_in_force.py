@@ -68,7 +68,7 @@ def test_pass_and_pmss_2026_are_the_official_ones():
 
 # --- the data itself -----------------------------------------------------------------------------
 
-RESEARCH_NOTES = re.compile(r"\.txt\b|lignes? \d|\(where\)|ne pas publier|/work/|/home/|/tmp/|seed 00\d", re.I)
+RESEARCH_NOTES = re.compile(r"\.txt\b|lignes? \d|\(where\)|ne pas publier|(?:^|[\s(«\x22\x27])/[A-Za-z_.-]+/|seed 00\d", re.I)
 
 
 def _periods(obj):

@@ -35,7 +35,7 @@ CAL = load_prevention()
 
 # Research notes and machine paths, written here independently of the schema's own list.
 NOTES = re.compile(
-    r"fichier\s+\d{3}_|\d{3}_\w+\.txt|lignes?\s+\d+|\(where\)|ne pas publier|\bseed\b|/work/|shared/reference"
+    r"fichier\s+\d{3}_|\d{3}_\w+\.txt|lignes?\s+\d+|\(where\)|ne pas publier|\bseed\b|(?:^|[\s(«\x22\x27])/[A-Za-z_.-]+/|shared/reference"
     r"|facts(-2026)?\.md|\[(OFF|SEC|DERIVED|NOT FOUND)\]",
     re.I,
 )

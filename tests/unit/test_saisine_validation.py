@@ -11,6 +11,9 @@ from bot.saisine import validation as v
 from bot.saisine.model import NIR_FIELD_ERROR, Saisine, french_errors
 from tests.unit.saisine_samples import nir
 
+# The project's shared folder sits beside the repository: ../shared.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
 TODAY = date(2026, 11, 24)
 
 
@@ -229,7 +232,7 @@ def test_consent_text_covers_the_information_required():
 
 
 def test_consent_verbatim_paragraphs_are_in_the_seed():
-    seed = Path("/work/shared/seeds") / v.load_form()["seed_file"]
+    seed = SHARED / "seeds" / v.load_form()["seed_file"]
     if not seed.exists():
         pytest.skip("seed files not available")
     source = " ".join(seed.read_text(encoding="utf-8").split())
