@@ -16,13 +16,11 @@ from bot.knowledge import load_rights
 from bot.prevention import load_prevention
 from bot.saisine.validation import load_form
 
-# The project's shared folder sits beside the repository: ../shared.
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from tests.unit.shared_folder import SEEDS_DIR, require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "tests" / "data" / "convention_items.csv"
 EXCLUSIONS = ROOT / "bot" / "knowledge" / "convention_exclusions.yml"
-SEEDS_DIR = SHARED / "seeds"
 SEED_FILES = ("000_1e62a3a5c6a2baa9.txt", "001_0df64a3406572078.txt", "002_84bb2e6237f2527d.txt",
               "003_ac92b8f57fc016c9.txt", "004_5b9dc41b8a6eec73.txt")
 COLUMNS = ["item_id", "seed_file", "place", "what_it_says", "knowledge_key", "exclusion_id"]
@@ -83,6 +81,7 @@ def test_each_convention_has_its_items(seed_file):
     rows = [r for r in _rows() if r["seed_file"] == seed_file]
     assert len(rows) >= 40, seed_file
     assert sum(1 for r in rows if r["knowledge_key"]) >= 25, seed_file
+    require_shared()
     assert (SEEDS_DIR / seed_file).exists()
 
 

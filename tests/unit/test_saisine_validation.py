@@ -11,8 +11,7 @@ from bot.saisine import validation as v
 from bot.saisine.model import NIR_FIELD_ERROR, Saisine, french_errors
 from tests.unit.saisine_samples import nir
 
-# The project's shared folder sits beside the repository: ../shared.
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from tests.unit.shared_folder import SEEDS_DIR, require_shared
 
 TODAY = date(2026, 11, 24)
 
@@ -232,9 +231,8 @@ def test_consent_text_covers_the_information_required():
 
 
 def test_consent_verbatim_paragraphs_are_in_the_seed():
-    seed = SHARED / "seeds" / v.load_form()["seed_file"]
-    if not seed.exists():
-        pytest.skip("seed files not available")
+    require_shared()
+    seed = SEEDS_DIR / v.load_form()["seed_file"]
     source = " ".join(seed.read_text(encoding="utf-8").split())
     entry = v.consent_versions()["annexe4-2025-v1"]
     for paragraph in [*entry["notice"], entry["sentence"]]:
