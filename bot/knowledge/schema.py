@@ -74,8 +74,23 @@ class Source(StrictModel):
 
 
 class Line(StrictModel):
+    """One sentence of a card, addressable: its `id` (unique in the card) and the aspects of a
+    question it answers (bot/aspects.py). `en`: the same sentence in English, for English questions."""
+
+    id: str
+    aspects: List[str]
     text: str
+    en: Optional[str] = None
     source_id: str
+
+    @validator("aspects")
+    def _known_aspects(cls, v: List[str]) -> List[str]:
+        from bot.aspects import RIGHT_ASPECTS
+
+        unknown = [a for a in v if a not in RIGHT_ASPECTS]
+        if unknown:
+            raise ValueError(f"unknown aspect(s) {unknown}: see bot/aspects.py")
+        return v
 
     @validator("text")
     def _not_blank(cls, v: str) -> str:
@@ -400,6 +415,9 @@ def _walk_source_ids(obj: Any, path: Tuple[str, ...]) -> Iterator[Tuple[str, str
             yield from _walk_source_ids(item, path + (str(key),))
 
 
+LINE_SECTIONS = ("who", "covers", "how_to_apply", "delays", "details")
+
+
 class RightCard(StrictModel):
     id: RightId
     label: str
@@ -409,6 +427,10 @@ class RightCard(StrictModel):
     covers: List[Line]
     how_to_apply: List[Line]
     delays: List[Line]
+    # Lines said only when their aspect is asked (documents, renewal, cumul, recourse…), and in
+    # the whole card.
+    details: List[Line] = []
+    summary_en: Optional[str] = None
     figures: Any  # typed by each subclass
     links: List[Link]
     simulator_or_contact: Contact
@@ -434,6 +456,36 @@ class RightCard(StrictModel):
         if dupes:
             raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
         return v
+
+    @root_validator(skip_on_failure=True)
+    def _unique_line_ids(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        dupes = duplicates([line.id for line in cls._lines_of(values)])
+        if dupes:
+            raise ValueError(f"duplicate line ids: {', '.join(dupes)}")
+        return values
+
+    @staticmethod
+    def _lines_of(values: Dict[str, Any]) -> List[Line]:
+        lines = [line for name in LINE_SECTIONS for line in values.get(name) or []]
+        figures = values.get("figures")
+        if isinstance(figures, BaseModel):  # rule lines kept beside their figure (PUMa exemptions…)
+            for name in figures.__fields__:
+                value = getattr(figures, name)
+                if isinstance(value, list):
+                    lines += [item for item in value if isinstance(item, Line)]
+        return lines
+
+    @property
+    def lines(self) -> List[Line]:
+        """Every addressable line of the card, in the card's order (figures' rule lines last)."""
+        return self._lines_of({name: getattr(self, name) for name in (*LINE_SECTIONS, "figures")})
+
+    def line(self, line_id: str) -> Line:
+        return find_by_id(self.lines, line_id, f"{self.id} line")
+
+    def lines_for(self, aspect: str) -> List[Line]:
+        """The lines that answer one aspect, in the card's order (the first is the most direct)."""
+        return [line for line in self.lines if aspect in line.aspects]
 
     @root_validator(skip_on_failure=True)
     def _sources_exist(cls, values: Dict[str, Any]) -> Dict[str, Any]:
