@@ -8,6 +8,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import topics
+from bot.english import english_help
+from bot.questions import is_english
 
 
 class ActionDefaultAskAffirmation(Action):
@@ -17,7 +19,26 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if is_english(tracker.latest_message):  # English is no topic of its own: answer in English
+            dispatcher.utter_message(text=english_help())
+            return []
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         buttons = topics.likely_topics(ranking) + [topics.SOMETHING_ELSE_BUTTON]
         dispatcher.utter_message(response="utter_ask_affirmation_topics", buttons=buttons)
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Out of scope: in French, what the assistant knows; in English, what it can answer in English."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if is_english(tracker.latest_message):
+            dispatcher.utter_message(text=english_help())
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
         return []

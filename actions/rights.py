@@ -1,6 +1,8 @@
-"""Answers a question on a right, or starts the eligibility check when the person asks for it."""
+"""Answers the question asked about a right (its aspect, for the person's parameters), or starts the
+eligibility check when the person asks about their own entitlement."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,11 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contacts import utter_local_services
 from actions.eligibility_form import utter_verdict
 from actions.tracker_facts import is_button_payload
-from bot import eligibility, parsing, topics
-from bot.answers import render_right_summary
+from bot import eligibility, topics
+from bot.answers import answer_right, render_right_summary
+from bot.aspects import OVERVIEW, OWN_CASE
 from bot.contacts import NEED_OF_RIGHT
 from bot.facts import describe_facts, facts_in_sentence
 from bot.knowledge import get_right
+from bot.question_params import read_params
+from bot.questions import aspect_of, entity_values, language_of
 
 
 class ActionAnswerRight(Action):
@@ -30,24 +35,30 @@ class ActionAnswerRight(Action):
         right = topics.right_for_intent(intent) or next(
             tracker.get_latest_entity_values("right"), None
         ) or tracker.get_slot("right")
-        wants_check = intent == "check_eligibility" or parsing.wants_eligibility_check(text)
-
         if right is None:
             dispatcher.utter_message(response="utter_which_right")
             return [SlotSet("eligibility_requested", False)]
 
-        if not wants_check:
-            dispatcher.utter_message(
-                text=render_right_summary(right),
-                buttons=[
-                    {"title": topics.CHECK_BUTTON_TITLE, "payload": topics.eligibility_payload(right)},
-                    topics.OTHER_TOPIC_BUTTON,
-                ],
-            )
-            # the local service of the place named in the question, or a service it also asks about (MAS…)
-            utter_local_services(dispatcher, tracker, NEED_OF_RIGHT.get(right))
-            return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
+        reading = aspect_of(message, "right", entity_values(message, "aspect"))
+        if intent == "check_eligibility" or reading.aspect == OWN_CASE:
+            return self.start_check(dispatcher, right, text)
 
+        language = language_of(message)
+        if reading.aspect == OVERVIEW:
+            dispatcher.utter_message(text=render_right_summary(right), buttons=topics.right_buttons(right, OVERVIEW))
+        else:
+            params = None if is_button_payload(text) else read_params(text, date.today())
+            answer = answer_right(right, reading.aspect, params, language=language)
+            reply = answer.text()
+            if reading.also_own_case and language == "fr":  # a mixed question: the answer, then the offer
+                reply += "\n" + topics.OFFER_TO_CHECK
+            dispatcher.utter_message(text=reply, buttons=topics.right_buttons(right, reading.aspect, language))
+        # the local service of the place named in the question, or a service it also asks about (MAS…)
+        utter_local_services(dispatcher, tracker, NEED_OF_RIGHT.get(right))
+        return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
+
+    @staticmethod
+    def start_check(dispatcher: CollectingDispatcher, right: str, text: str) -> List[EventType]:
         dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(right).label)
         # Facts already given in the question ("900 € par mois, seule") are not asked again.
         prefilled = {} if is_button_payload(text) else facts_in_sentence(text, eligibility.FACTS[right])

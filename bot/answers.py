@@ -1,25 +1,33 @@
 """Plain French answers built from the knowledge cards and the eligibility verdicts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from bot.aspects import label as aspect_label
 from bot.eligibility import FACT_LABELS, Verdict
 from bot.eligibility.verdict import eur, fr_date, qualifier
+from bot.formatting import persons
 from bot.formatting import source_line as cite
 from bot.knowledge import ame_ceiling, get_right
-from bot.knowledge.schema import Source
+from bot.knowledge.schema import Dated, Source
 
 Point = Tuple[str, Optional[Source]]
 MAX_SOURCE_LINES = 2
 
 
-def source_line(source: Source) -> str:
-    return cite(source.display_url, source.checked)
+def source_line(source: Source, language: str = "fr") -> str:
+    return cite(source.display_url, source.checked, language)
 
 
 def _cited(card, line) -> Point:
     return line.text, card.source(line.source_id)
+
+
+def _first(card, aspect: str):
+    """The most direct line for an aspect (the card orders them)."""
+    return card.lines_for(aspect)[0]
 
 
 def _puma(card, on: date) -> List[Point]:
@@ -29,7 +37,7 @@ def _puma(card, on: date) -> List[Point]:
         (f"Il faut travailler en France, ou y vivre de façon régulière depuis plus de {f.residence_months.value:g} mois sans interruption.",
          card.source(f.residence_months.source_id)),
         (f"Pas besoin d'attendre {f.residence_months.value:g} mois si {exemptions}.", card.source(f.exemptions[0].source_id)),
-        _cited(card, card.how_to_apply[0]),
+        _cited(card, _first(card, "apply")),
     ]
 
 
@@ -43,30 +51,23 @@ def _c2s(card, on: date) -> List[Point]:
          f"en métropole{qualifier(free.dated, check_at='avec le simulateur officiel')}.", free.source),
         (f"Avec participation jusqu'à {eur(part.amount)} pour 1 personne : de {eur(min(amounts))} à {eur(max(amounts))} "
          f"par mois et par personne selon l'âge{' (chiffre à vérifier)' if part.needs_check else ''}.", part.source),
-        (f"{card.how_to_apply[0].text} {card.how_to_apply[1].text}", card.source(card.how_to_apply[1].source_id)),
-        _cited(card, card.delays[0]),
+        *[_cited(card, line) for line in card.lines_for("apply")[:2]],
+        _cited(card, _first(card, "delay")),
     ]
 
 
 def _ame(card, on: date) -> List[Point]:
     ceiling = ame_ceiling(1, "metropole", on)
     note = qualifier(ceiling.dated, derived_from="du plafond de la C2S gratuite")
-    minors = next(l for l in card.who if l.source_id == "alexia_ame")
     return [
         (f"Plafond de ressources : {eur(ceiling.amount)} par an pour 1 personne en métropole{note}.", ceiling.source),
-        _cited(card, minors),
-        _cited(card, card.how_to_apply[0]),
-        _cited(card, card.delays[0]),
+        _cited(card, _first(card, "apply")),
+        _cited(card, _first(card, "delay")),
     ]
 
 
 def _soins_urgents(card, on: date) -> List[Point]:
-    where = card.figures.conditions[0]
-    return [
-        (f"{where.text[0].upper()}{where.text[1:]}.", card.source(where.source_id)),
-        _cited(card, card.how_to_apply[1]),
-        _cited(card, card.covers[2]),
-    ]
+    return [_cited(card, _first(card, aspect)) for aspect in ("who", "apply", "covered")]
 
 
 def _capital_deces(card, on: date) -> List[Point]:
@@ -77,7 +78,7 @@ def _capital_deces(card, on: date) -> List[Point]:
         (f"Délais : {f.priority_deadline_months.value:g} mois après le décès pour les personnes qui étaient à la charge "
          f"du défunt, {f.non_priority_deadline_months.value / 12:g} ans pour les autres.",
          card.source(f.non_priority_deadline_months.source_id)),
-        (f"{card.how_to_apply[0].text} {card.how_to_apply[1].text}", card.source(card.how_to_apply[0].source_id)),
+        *[_cited(card, line) for line in card.lines_for("apply")[:2]],
     ]
 
 
@@ -90,7 +91,7 @@ def _invalidite(card, on: date) -> List[Point]:
          f"{mx.period.valid_from.year}{qualifier(mx)}.", mx.source),
         (f"Catégorie 3 : plus la majoration pour tierce personne, {eur(mtp.period.value)} par mois en "
          f"{mtp.period.valid_from.year}{qualifier(mtp)}.", mtp.source),
-        _cited(card, card.how_to_apply[0]),
+        _cited(card, _first(card, "apply")),
     ]
 
 
@@ -140,3 +141,202 @@ def render_verdict(verdict: Verdict) -> str:
     lines.append(verdict.indicative)
     lines += _source_lines(list(verdict.sources))
     return "\n".join(lines)
+
+
+# --- the answer to one question: subject × aspect × the person's parameters ----------------------
+
+MAX_FIRST_REPLY = 600  # characters of the whole first reply, source line included (issue 16)
+ANSWER_BUDGET = 420  # for the answer's sentences, leaving room for the source line
+MAX_ANSWER_LINES = 3
+
+
+@dataclass(frozen=True)
+class RightAnswer:
+    """A short answer: sentences, one source line, and whether the knowledge had nothing (a gap)."""
+
+    sentences: Tuple[str, ...]
+    source: Optional[Source]
+    gap: bool = False
+    language: str = "fr"
+
+    def text(self) -> str:
+        lines = list(self.sentences)
+        if self.source is not None:
+            lines.append(source_line(self.source, self.language))
+        return "\n".join(lines)
+
+
+def _territory(params: Any) -> str:
+    return "outre_mer" if getattr(params, "territory", None) == "outre_mer" else "metropole"
+
+
+def _household(params: Any) -> Optional[int]:
+    size = getattr(params, "household_size", None)
+    if size:
+        return int(size)
+    ages = getattr(params, "ages", None) or ()
+    return len(ages) if len(ages) > 1 else None
+
+
+def _where(territory: str, english: bool) -> str:
+    if english:
+        return "overseas (outside Mayotte)" if territory == "outre_mer" else "in mainland France"
+    return "en outre-mer (hors Mayotte)" if territory == "outre_mer" else "en métropole"
+
+
+def _c2s_ceiling_sentence(card, params: Any, on: date, english: bool) -> Point:
+    size = _household(params) or 1
+    territory = _territory(params)
+    free = card.c2s_ceiling(size, territory, "free", on)
+    part = card.c2s_ceiling(size, territory, "participative", on)
+    note = (english_qualifier if english else qualifier)(free.dated, check_at="avec le simulateur officiel")
+    if english:
+        text = (f"For {size} person{'s' if size > 1 else ''} {_where(territory, True)}: free C2S up to "
+                f"{eur(free.amount)} of household resources over 12 months, C2S with a contribution up to "
+                f"{eur(part.amount)}{note}.")
+    else:
+        text = (f"Pour {persons(size)} {_where(territory, False)} : C2S gratuite jusqu'à {eur(free.amount)} de "
+                f"ressources du foyer sur 12 mois, avec participation jusqu'à {eur(part.amount)}{note}.")
+    return text, free.source
+
+
+def _c2s_cost_sentence(card, params: Any, on: date, english: bool) -> Point:
+    table = card.participation_table(on)
+    ages = list(getattr(params, "ages", None) or ())
+    age = getattr(params, "age", None)
+    if age is not None and age not in ages:
+        ages = [age] + ages
+    since = fr_date(table.period.valid_from)
+    if ages:
+        parts = [(a, table.period.bracket_for(int(a)).amount) for a in ages[:6]]
+        if english:
+            each = ", ".join(f"{eur(amount)} a month at {a}" for a, amount in parts)
+            text = f"Free C2S costs nothing. C2S with a contribution costs {each} (amounts in force since {since})."
+        else:
+            each = ", ".join(f"{eur(amount)} par mois à {a} ans" for a, amount in parts)
+            total = f" ; {eur(sum(p for _, p in parts))} par mois pour le foyer" if len(parts) > 1 else ""
+            text = (f"La C2S gratuite ne coûte rien. Avec participation : {each}{total} "
+                    f"(montants en vigueur depuis le {since}).")
+    else:
+        amounts = [b.amount for b in table.period.brackets]
+        if english:
+            text = (f"Free C2S costs nothing. With a contribution it costs from {eur(min(amounts))} to "
+                    f"{eur(max(amounts))} a month per person depending on age: less than €1 a day.")
+        else:
+            text = (f"La C2S gratuite ne coûte rien. Avec participation : de {eur(min(amounts))} à "
+                    f"{eur(max(amounts))} par mois et par personne selon l'âge, moins de 1 € par jour.")
+    return text, table.source
+
+
+def _ame_ceiling_sentence(card, params: Any, on: date, english: bool) -> Point:
+    size = _household(params) or 1
+    territory = _territory(params)
+    ceiling = ame_ceiling(size, territory, on)
+    if english:
+        note = english_qualifier(ceiling.dated, derived_from="the free C2S ceiling")
+        text = (f"AME resource ceiling for {size} person{'s' if size > 1 else ''} {_where(territory, True)}: "
+                f"{eur(ceiling.amount)} a year{note}.")
+    else:
+        note = qualifier(ceiling.dated, derived_from="du plafond de la C2S gratuite")
+        text = (f"Plafond de ressources de l'AME pour {persons(size)} {_where(territory, False)} : "
+                f"{eur(ceiling.amount)} sur 12 mois{note}.")
+    return text, ceiling.source
+
+
+def _capital_deces_sentence(card, params: Any, on: date, english: bool) -> Point:
+    death = getattr(params, "death_date", None) or on
+    amount = card.amount(death)
+    when = fr_date(death)
+    if english:
+        note = english_qualifier(amount)
+        text = (f"For an employee's death on {when}: a lump sum of {eur(amount.period.value)}"
+                f"{note}, paid once." if death != on else
+                f"The capital décès of an employee is a lump sum of {eur(amount.period.value)}{note}, paid once.")
+    else:
+        note = qualifier(amount)
+        lead = f"Pour un décès le {when}" if death != on else "Pour un décès d'un salarié aujourd'hui"
+        text = f"{lead}, le capital décès est un montant forfaitaire de {eur(amount.period.value)}{note}."
+    return text, amount.source
+
+
+def _invalidite_sentence(card, params: Any, on: date, english: bool) -> Point:
+    mx = card.maximums(on)
+    if english:
+        text = (f"Category 1: 30 % of your average yearly salary, at most {eur(mx.period.category_1)} a month; "
+                f"categories 2 and 3: 50 %, at most {eur(mx.period.category_2_3)}{english_qualifier(mx)}.")
+    else:
+        text = (f"Catégorie 1 : 30 % du salaire annuel moyen, au plus {eur(mx.period.category_1)} par mois ; "
+                f"catégories 2 et 3 : 50 %, au plus {eur(mx.period.category_2_3)}{qualifier(mx)}.")
+    return text, mx.source
+
+
+# The figure computed for the person leads these answers; the card's lines for the aspect follow.
+COMPUTED: Dict[Tuple[str, str], Callable[..., Point]] = {
+    ("c2s", "ceiling"): _c2s_ceiling_sentence,
+    ("c2s", "cost"): _c2s_cost_sentence,
+    ("ame", "ceiling"): _ame_ceiling_sentence,
+    ("capital_deces", "cost"): _capital_deces_sentence,
+    ("invalidite", "cost"): _invalidite_sentence,
+}
+
+
+def english_qualifier(dated: Dated, derived_from: Optional[str] = None) -> str:
+    """qualifier() in English (ended, computed, to check)."""
+    parts = []
+    if derived_from or dated.derived_from:
+        parts.append("a calculation, not a published official amount")
+    elif dated.needs_check:
+        parts.append("figure to check")
+    if dated.outdated:
+        parts.append(f"in force from {fr_date(dated.period.valid_from)} to {fr_date(dated.period.valid_to)}; "
+                     "the next amount is not yet included here: check with your CPAM or on 3646")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _line_text(line, english: bool) -> str:
+    return (line.en or line.text) if english else line.text
+
+
+def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[date] = None,
+                 language: str = "fr") -> RightAnswer:
+    """The answer to one aspect of a right, for the person's parameters, in 1–3 short sentences.
+
+    `aspect` is a right aspect of bot/aspects.py or "what_is"; with no line for it, the answer is an
+    honest gap that names the right's official page (RightAnswer.gap)."""
+    on = on or date.today()
+    english = language == "en"
+    card = get_right(right_id)
+    sentences: List[str] = []
+    source: Optional[Source] = None
+    computed = COMPUTED.get((right_id, aspect))
+    if computed is not None:
+        text, source = computed(card, params, on, english)
+        sentences.append(text)
+    if aspect == "what_is":
+        sentences.append((card.summary_en or card.summary) if english else card.summary)
+    lines = [line for line in card.lines_for(aspect) if aspect != "what_is"]
+    for line in lines:
+        text = _line_text(line, english)
+        if len(sentences) >= MAX_ANSWER_LINES or len(" ".join(sentences + [text])) > ANSWER_BUDGET:
+            if sentences:
+                break
+        sentences.append(text)
+        source = source or card.source(line.source_id)
+    if aspect == "what_is" and source is None:
+        what = card.lines_for("what_is") or card.lines
+        source = card.source(what[0].source_id)
+    if not sentences:
+        return honest_gap(card, aspect, english)
+    return RightAnswer(tuple(sentences), source, language=language)
+
+
+def honest_gap(card, aspect: str, english: bool = False) -> RightAnswer:
+    """No line answers the aspect: say so, and the most precise official place to ask."""
+    page = card.links[0].url
+    if english:
+        text = (f"I don't have this precise information about « {card.label} ». "
+                f"The official page is {page}; you can also call 3646 (+33 1 84 90 36 46 from abroad).")
+    else:
+        text = (f"Je n'ai pas cette information précise ({aspect_label(aspect)}) sur « {card.label} ». "
+                f"La page officielle : {page} ; ou le 3646.")
+    return RightAnswer((text,), None, gap=True, language="en" if english else "fr")

@@ -22,7 +22,9 @@ def persons(n: int) -> str:
     return f"{n} personne" if n == 1 else f"{n} personnes"
 
 
-def source_line(where: str, checked: date) -> str:
+def source_line(where: str, checked: date, language: str = "fr") -> str:
     """The one way a source is cited to users: 'Source : <page> (vérifié le 24/11/2026)'. The check
     date is the day the page was read; when a figure is in force is said next to the figure."""
+    if language == "en":
+        return f"Source: {where} (checked on {fr_date(checked)})"
     return f"Source : {where} (vérifié le {fr_date(checked)})"

@@ -57,3 +57,33 @@ def likely_topics(intent_ranking: List[dict], limit: int = 3) -> List[dict]:
     if all(b["payload"] != "/help" for b in buttons):
         buttons.append({"title": INTENT_LABELS["help"], "payload": "/help"})
     return buttons
+
+
+# Said after the answer to a factual question that also asks about the person's own case.
+OFFER_TO_CHECK = "Pour savoir si vous y avez droit, je peux vous poser quelques questions : touchez « Vérifier si j’y ai droit »."
+
+# The likely next steps after an answer on a right, at most three (issue 16).
+_NEXT_STEP_TITLES = {
+    "fr": {"check": CHECK_BUTTON_TITLE, "apply": "Comment faire la demande", "all": "Tout savoir : {label}"},
+    "en": {"check": "Check if I am entitled", "apply": "How to apply", "all": "All about the {label}"},
+}
+
+
+def aspect_payload(right_id: str, aspect: str) -> str:
+    intent = next(i for i, r in RIGHT_BY_INTENT.items() if r == right_id)
+    return '/%s{"aspect":"%s"}' % (intent, aspect)
+
+
+def right_buttons(right_id: str, aspect: str, language: str = "fr") -> List[dict]:
+    """"Vérifier si j'y ai droit", "Comment faire la demande" (unless that was the question), "Tout savoir"
+    (unless the whole card was just given)."""
+    from bot.knowledge import get_right
+
+    titles = _NEXT_STEP_TITLES.get(language, _NEXT_STEP_TITLES["fr"])
+    buttons = [{"title": titles["check"], "payload": eligibility_payload(right_id)}]
+    if aspect != "apply":
+        buttons.append({"title": titles["apply"], "payload": aspect_payload(right_id, "apply")})
+    if aspect != "overview":
+        label = get_right(right_id).short_label
+        buttons.append({"title": titles["all"].format(label=label), "payload": aspect_payload(right_id, "overview")})
+    return buttons

@@ -97,10 +97,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         dense = self._dense(messages)
         return hstack(blocks + ([dense] if dense is not None else [])).tocsr()
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def _calibrated_svm(self, features: csr_matrix, labels: np.ndarray) -> Any:
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
+        folds = min(self.config["calibration_folds"], int(np.unique(labels, return_counts=True)[1].min()))
+        svm = LinearSVC(C=self.config["C"], random_state=self.config["random_seed"])
+        return CalibratedClassifierCV(svm, cv=max(folds, 2), ensemble=False).fit(features, labels)
+
+    def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT)]
         labels = np.array([e.get(INTENT) for e in examples])
         if len(set(labels)) < 2:
@@ -108,9 +113,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         self.model = self._vectorizers()
         features = self._features(examples, fit=True)
-        folds = min(self.config["calibration_folds"], int(np.unique(labels, return_counts=True)[1].min()))
-        svm = LinearSVC(C=self.config["C"], random_state=self.config["random_seed"])
-        self.model["classifier"] = CalibratedClassifierCV(svm, cv=max(folds, 2), ensemble=False).fit(features, labels)
+        self.model["classifier"] = self._calibrated_svm(features, labels)
         self.persist()
         return self._resource
 
@@ -136,11 +139,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    MODEL_FILE = "linear_intent_classifier.skops"
+
     def persist(self) -> None:
         import skops.io as sio
 
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self.model, directory / "linear_intent_classifier.skops")
+            sio.dump(self.model, directory / self.MODEL_FILE)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -149,11 +154,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / "linear_intent_classifier.skops"
+                path = directory / cls.MODEL_FILE
                 unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
                 model = None if unexpected else sio.load(path, trusted=TRUSTED_TYPES)
         except ValueError:  # Rasa's way of saying the component was never trained (e.g. one intent)
-            logger.warning("No trained LinearIntentClassifier: it will predict nothing.")
+            logger.warning("No trained %s: it will predict nothing.", cls.__name__)
             return cls(config, model_storage, resource)
         if unexpected:
             raise UntrustedModelError(f"the saved intent classifier holds unexpected types: {unexpected}")
