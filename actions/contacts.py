@@ -15,9 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_facts import is_button_payload
 from bot import topics
+from bot.aspects import OVERVIEW
+from bot.formatting import source_line
+from bot.questions import aspect_of, entity_values, language_of
 from bot.contacts import (
     NEEDS,
     Place,
+    answer_contact,
     contacts_for,
     find_need,
     is_partner_message,
@@ -85,6 +89,19 @@ class ActionAnswerContact(Action):
         place = said_place or place_from_slot(tracker.get_slot("contact_place"))
         if said_place is not None:
             events.append(SlotSet("contact_place", place_to_slot(said_place)))
+
+        reading = aspect_of(message, "contact", entity_values(message, "aspect"))
+        language = language_of(message)
+        if intent == "ask_contact" and (reading.aspect != OVERVIEW or need is None):
+            # The question names what it wants (the number, its cost, the mediator…), or no particular
+            # need: answered at once ("le numéro de la sécu" is the 3646), no menu of needs first.
+            aspect = reading.aspect if reading.aspect != OVERVIEW else "phone"
+            answer = answer_contact(aspect, need=need, place=place, partner=partner, language=language)
+            lines = [answer.text]
+            if answer.sources and not answer.gap:
+                lines.append(source_line(answer.sources[0].display_url, answer.sources[0].checked, language))
+            dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
+            return events + [SlotSet("contact_need", need)]
 
         if need is None:
             if intent == "inform" and said_place is None:

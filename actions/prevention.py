@@ -12,8 +12,11 @@ from actions.contacts import utter_local_services
 from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
+from bot.aspects import OVERVIEW
 from bot.parsing import Parsed
-from bot.prevention import direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
+from bot.questions import aspect_of, entity_values, language_of
+from bot.formatting import source_line
+from bot.prevention import answer_offer, direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
 from bot.prevention_intake import (
     FORM_SLOTS,
     is_read,
@@ -46,6 +49,23 @@ def utter_offers(dispatcher: CollectingDispatcher, values: Dict[str, Any]) -> No
 CLEARED = [SlotSet(slot, None) for slot in FORM_SLOTS]
 
 
+def answer_text(answer: Any, language: str) -> str:
+    """The answer's sentences and one source line (none for an honest gap, which names its place)."""
+    lines = [answer.text]
+    if answer.sources and not answer.gap:
+        lines.append(source_line(answer.sources[0].display_url, answer.sources[0].checked, language))
+    return "\n".join(lines)
+
+
+def offer_buttons(offer: str, aspect: str) -> List[Dict[str, str]]:
+    """At most three next steps: everything on this offer, and the plan for the person's age."""
+    buttons = []
+    if aspect != OVERVIEW:
+        buttons.append({"title": "Tout savoir sur ce sujet", "payload": '/ask_prevention{"prevention_offer":"%s","aspect":"overview"}' % offer})
+    buttons.append(topics.PREVENTION_FOR_ME_BUTTON)
+    return buttons + [topics.OTHER_TOPIC_BUTTON]
+
+
 class ActionAnswerPrevention(Action):
     def name(self) -> Text:
         return "action_answer_prevention"
@@ -53,11 +73,21 @@ class ActionAnswerPrevention(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
         said = {} if is_button_payload(text) else slots_from_sentence(text)
-        offer = find_offer(text)
-        if "prevention_age_years" not in said and offer is not None:
-            dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
+        offer = next(iter(entity_values(message, "prevention_offer")), None) or find_offer(text)
+        if offer is not None:
+            # A question on one offer is answered for the person as far as the sentence describes them;
+            # nothing the answer does not depend on is asked (no sex question for the flu vaccine).
+            reading = aspect_of(message, "prevention", entity_values(message, "aspect"))
+            language = language_of(message)
+            person = person_from({**dict.fromkeys(FORM_SLOTS), **said})
+            if OVERVIEW in entity_values(message, "aspect"):  # "Tout savoir sur ce sujet": the whole offer
+                dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
+            else:
+                answer = answer_offer(offer, reading.aspect, person, language=language)
+                dispatcher.utter_message(text=answer_text(answer, language), buttons=offer_buttons(offer, reading.aspect))
             # the health examination centre of the town named in the question ("j'habite à Avignon…")
             utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None)
             return [SlotSet("prevention_requested", False)]
