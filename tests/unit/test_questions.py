@@ -1,0 +1,54 @@
+"""Reading the aspect and the language the NLU gave a message (bot.questions)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.questions import aspect_of, entity_values, language_of
+
+
+def parsed(*ranking, language=("fr", 0.99), entities=()):
+    return {
+        "aspect": {"name": ranking[0][0], "confidence": ranking[0][1],
+                   "ranking": [{"name": n, "confidence": c} for n, c in ranking]} if ranking else None,
+        "language": {"name": language[0], "confidence": language[1]},
+        "entities": [{"entity": e, "value": v} for e, v in entities],
+    }
+
+
+@pytest.mark.parametrize("message, family, expected", [
+    # the best aspect of the subject's family wins…
+    (parsed(("delay", 0.8), ("apply", 0.1)), "right", "delay"),
+    # …an aspect of another family is skipped (a prevention "age" read for a right question)
+    (parsed(("age", 0.6), ("cost", 0.3)), "right", "cost"),
+    (parsed(("cost", 0.6), ("coverage", 0.3)), "prevention", "coverage"),
+    (parsed(("phone", 0.9)), "contact", "phone"),
+    # own entitlement is a right aspect only
+    (parsed(("own_case", 0.6), ("age", 0.3)), "prevention", "age"),
+    # unsure: the family's default (a right's short summary, an offer's overview)
+    (parsed(("delay", 0.2)), "right", "what_is"),
+    (parsed(), "prevention", "overview"),
+])
+def test_the_aspect_is_the_best_one_of_the_subjects_family(message, family, expected):
+    assert aspect_of(message, family).aspect == expected
+
+
+def test_a_button_payload_says_the_aspect_outright():
+    message = parsed(("delay", 0.9), entities=[("aspect", "apply")])
+    assert aspect_of(message, "right", entity_values(message, "aspect")).aspect == "apply"
+
+
+def test_an_own_entitlement_reading_behind_a_factual_one_makes_a_mixed_question():
+    assert aspect_of(parsed(("ceiling", 0.5), ("own_case", 0.35)), "right").also_own_case
+    assert not aspect_of(parsed(("ceiling", 0.85), ("own_case", 0.05)), "right").also_own_case
+
+
+@pytest.mark.parametrize("language, expected", [
+    (("en", 0.95), "en"), (("en", 0.55), "fr"), (("fr", 0.99), "fr"),
+])
+def test_english_only_when_the_nlu_is_confident(language, expected):
+    assert language_of(parsed(("what_is", 0.9), language=language)) == expected
+
+
+def test_a_message_without_nlu_output_is_french_with_the_default_aspect():
+    assert language_of({}) == "fr"
+    assert aspect_of({}, "contact").aspect == "overview"
