@@ -25,6 +25,11 @@ def _cited(card, line) -> Point:
     return line.text, card.source(line.source_id)
 
 
+def _joined(card, lines) -> Point:
+    """Several lines said as one point, cited by the first one's source."""
+    return " ".join(line.text for line in lines), card.source(lines[0].source_id)
+
+
 def _first(card, aspect: str):
     """The most direct line for an aspect (the card orders them)."""
     return card.lines_for(aspect)[0]
@@ -51,7 +56,7 @@ def _c2s(card, on: date) -> List[Point]:
          f"en métropole{qualifier(free.dated, check_at='avec le simulateur officiel')}.", free.source),
         (f"Avec participation jusqu'à {eur(part.amount)} pour 1 personne : de {eur(min(amounts))} à {eur(max(amounts))} "
          f"par mois et par personne selon l'âge{' (chiffre à vérifier)' if part.needs_check else ''}.", part.source),
-        *[_cited(card, line) for line in card.lines_for("apply")[:2]],
+        _joined(card, card.lines_for("apply")[:2]),
         _cited(card, _first(card, "delay")),
     ]
 
@@ -78,7 +83,7 @@ def _capital_deces(card, on: date) -> List[Point]:
         (f"Délais : {f.priority_deadline_months.value:g} mois après le décès pour les personnes qui étaient à la charge "
          f"du défunt, {f.non_priority_deadline_months.value / 12:g} ans pour les autres.",
          card.source(f.non_priority_deadline_months.source_id)),
-        *[_cited(card, line) for line in card.lines_for("apply")[:2]],
+        _joined(card, card.lines_for("apply")[:2]),
     ]
 
 
@@ -314,7 +319,8 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
         sentences.append(text)
     if aspect == "what_is":
         sentences.append((card.summary_en or card.summary) if english else card.summary)
-    lines = [line for line in card.lines_for(aspect) if aspect != "what_is"]
+    # Rule clauses kept beside a figure ("vous êtes mineur") read only inside a sentence: not said alone.
+    lines = [line for line in card.lines_for(aspect) if line.text[:1].isupper()]
     for line in lines:
         text = _line_text(line, english)
         if len(sentences) >= MAX_ANSWER_LINES or len(" ".join(sentences + [text])) > ANSWER_BUDGET:

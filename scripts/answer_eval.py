@@ -86,7 +86,7 @@ HONEST_GAP_PATTERNS = [
     r"je ne dispose pas",
     r"je ne (le )?sais pas",
     r"je ne peux pas vous (le )?(dire|confirmer|preciser)",
-    r"(ne figurent? pas|n'est pas|ne sont pas|pas encore) dans (mes|nos) (sources|informations|donnees|fiches)",
+    r"(ne figure(nt)? pas|n'est pas|ne sont pas|pas encore) dans (mes|nos) (sources|informations|donnees|fiches)",
     r"aucune source (ne|officielle)",
     r"\bi (do not|don't|can't|cannot) (have|know|tell|confirm)\b",
     r"\bnot in (my|our) (sources|information)\b",
