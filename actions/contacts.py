@@ -22,6 +22,8 @@ from bot.contacts import (
     NEEDS,
     Place,
     answer_contact,
+    contact_source_line,
+    is_shortened,
     contacts_for,
     find_need,
     is_partner_message,
@@ -39,6 +41,9 @@ def place_from_slot(value: Optional[Dict[str, Any]]) -> Optional[Place]:
     if not value:
         return None
     return Place(**{**value, "possible_cpams": tuple(value.get("possible_cpams") or ()), "candidates": ()})
+
+
+ASK_PLACE = "Pour votre CPAM, dites-moi votre ville ou votre code postal."
 
 
 def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
@@ -99,7 +104,9 @@ class ActionAnswerContact(Action):
             answer = answer_contact(aspect, need=need, place=place, partner=partner, language=language)
             lines = [answer.text]
             if answer.sources and not answer.gap:
-                lines.append(source_line(answer.sources[0].display_url, answer.sources[0].checked, language))
+                source = answer.sources[0]
+                lines.append(source_line(source.display_url, source.checked, "en") if language == "en"
+                             else contact_source_line(source))
             dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
             return events + [SlotSet("contact_need", need)]
 
@@ -115,9 +122,15 @@ class ActionAnswerContact(Action):
             return events
 
         buttons = [topics.OTHER_TOPIC_BUTTON]
+        contacts = contacts_for(need, place, partner=partner)
+        full = OVERVIEW in entity_values(message, "aspect")  # the "Plus de détails" button
+        if not full and is_shortened(contacts):
+            buttons = [{"title": "Plus de détails", "payload": '/ask_contact{"contact_need":"%s","aspect":"overview"}' % need}] + buttons
         if need == "renoncement":  # the MAS form can be filled in right here, with consent
             buttons = [topics.PREPARE_SAISINE_BUTTON] + buttons
-        dispatcher.utter_message(text=render_contacts(contacts_for(need, place, partner=partner)), buttons=buttons)
-        if place is None:
-            dispatcher.utter_message(response="utter_ask_place_for_contacts")
+        text = render_contacts(contacts, full=full)
+        if place is None and not full:
+            # the local CPAM's contacts need the place: asked in the same message, within the first reply
+            text += "\n" + ASK_PLACE
+        dispatcher.utter_message(text=text, buttons=buttons)
         return events + [SlotSet("contact_need", need)]

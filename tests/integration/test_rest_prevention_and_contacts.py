@@ -55,7 +55,7 @@ def test_a_death_in_annecy_gets_the_capital_deces_route_with_haute_savoie_and_na
 
 def test_a_place_given_late_completes_the_contact_question(conversation):
     first = conversation.say_text("j'ai perdu ma carte vitale, qui contacter ?")
-    assert "département" in first  # asks where, to give the local CPAM
+    assert "votre ville" in first  # asks where, to give the local CPAM
     answer = conversation.say_text("et je suis à Brest")
     assert "Finistère" in answer
 

@@ -32,6 +32,7 @@ from bot.knowledge import KnowledgeError
 from tests.unit.shared_folder import FACTS, SEEDS_DIR, require_shared
 
 TODAY = date(2026, 11, 24)
+CHECKED = {TODAY, date(2026, 12, 7)}  # the pages read for the answers by aspect (issue 16) were read on 7/12
 PHONE = re.compile(r"(?<![\d/])(?:\+33\s?|0\s?)[1-9](?:[\s.]?\d{2}){4}(?!\d)|(?<!\d)\d{2}\s\d{2}(?!\s?\d)|\b3[46]\s?\d{2}\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -223,7 +224,9 @@ def test_ccas_wattrelos_renoncement_gets_the_partner_route_of_roubaix_tourcoing(
     text = "je suis au CCAS de Wattrelos, une dame renonce à ses soins dentaires, je fais comment ?"
     answer = contacts_from_text(text)
     assert answer.partner and answer.need_id == "renoncement" and answer.cpam_id == "roubaix_tourcoing"
-    out = render_contacts(answer)
+    first = render_contacts(answer)
+    assert len(first) <= contacts.MAX_NEED_CHARS and "https://espace-partenaires.ameli.fr" in first
+    out = render_contacts(answer, full=True)  # "more details": every line
     assert "Espace Partenaires" in out and "saisine Mission accompagnement santé" in out
     assert "https://espace-partenaires.ameli.fr" in out
     assert "consentement" in out
@@ -237,11 +240,14 @@ def test_death_in_annecy_gets_capital_deces_route_with_haute_savoie_and_national
     answer = contacts_from_text(text)
     assert not answer.partner and answer.need_id == "deces" and answer.cpam_id == "haute_savoie"
     out = render_contacts(answer)
+    assert len(out) <= contacts.MAX_NEED_CHARS
     assert "capital décès" in out and "CPAM de la personne décédée" in out and "S3180" in out
     assert "CPAM de Haute-Savoie" in out and "74984 Annecy Cedex 9" in out
-    assert "3646" in out and "Compte ameli" in out
+    assert "3646" in out
     assert "Source : convention CPAM de Haute-Savoie – CPTS Arve et Montagne (2025) (vérifié le 24/11/2026)" in out
-    assert "NIR" not in out  # partner rules are not for the person
+    assert "Compte ameli" in render_contacts(answer, full=True)
+    for shown in (out, render_contacts(answer, full=True)):
+        assert "NIR" not in shown  # partner rules are not for the person
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -260,15 +266,18 @@ def test_outside_the_seeds_only_national_channels_and_the_caisse_page(text, need
     assert answer.cpam_id is None and answer.local == ()
     assert any(l.item_id == "tel_3646" for l in answer.national)
     assert answer.caisse_page is not None
-    out = render_contacts(answer)
+    first, out = render_contacts(answer), render_contacts(answer, full=True)
+    assert len(first) <= contacts.MAX_NEED_CHARS
     if place.departement == "46":
-        assert "https://www.ameli.fr/lot" in out and "lien déduit" in out
+        # the person's first reply gives the caisse's page; a partner's gives the Espace Partenaires first
+        assert "https://www.ameli.fr/lot" in (out if partner else first) and "lien déduit" in out
     allowed = _national_values()
-    for email in EMAIL.findall(out):
-        assert email in allowed, email  # no e-mail outside the national channels (there is none)
-    assert "@" not in out
-    for phone in PHONE.findall(out):
-        assert any(_squash(phone) in _squash(v) for v in allowed), phone
+    for shown in (first, out):
+        for email in EMAIL.findall(shown):
+            assert email in allowed, email  # no e-mail outside the national channels (there is none)
+        assert "@" not in shown
+        for phone in PHONE.findall(shown):
+            assert any(_squash(phone) in _squash(v) for v in allowed), phone
 
 
 def test_partner_answers_always_carry_the_nir_rule():
@@ -276,10 +285,10 @@ def test_partner_answers_always_carry_the_nir_rule():
               resolve_place("Brest"), resolve_place("Avignon")]
     for need in (None,) + NEED_IDS:
         for place in places:
-            out = render_contacts(contacts_for(need, place, partner=True))
+            out = render_contacts(contacts_for(need, place, partner=True), full=True)
             assert "jamais par son NIR" in out and "aucune donnée de santé" in out, (need, place)
-            out_public = render_contacts(contacts_for(need, place, partner=False))
-            assert "NIR" not in out_public
+            public = contacts_for(need, place, partner=False)
+            assert "NIR" not in render_contacts(public) and "NIR" not in render_contacts(public, full=True)
 
 
 @pytest.mark.parametrize("text, need, expected", [
@@ -290,7 +299,7 @@ def test_partner_answers_always_carry_the_nir_rule():
     ("Roubaix", "deces", ["certificat médical, un bulletin d'hospitalisation", "Dossier complet"]),
 ])
 def test_partner_answers_give_the_cpam_delays_complete_and_urgent_files(text, need, expected):
-    out = render_contacts(contacts_for(need, resolve_place(text), partner=True))
+    out = render_contacts(contacts_for(need, resolve_place(text), partner=True), full=True)
     for piece in expected:
         assert piece in out, piece
     assert "Délais, selon la convention" in out
@@ -300,13 +309,17 @@ def test_partner_motifs_come_from_the_espace_partenaires_table():
     out = render_contacts(contacts_for("deces", resolve_place("Rouen"), partner=True))
     assert "« Demander un rendez-vous pour un assuré » › « capital décès »" in out
     assert "peuvent varier d'une caisse à l'autre" not in out  # Rouen's own table
-    out = render_contacts(contacts_for("c2s_ame", resolve_place("Quimper"), partner=True))
+    quimper = contacts_for("c2s_ame", resolve_place("Quimper"), partner=True)
+    out = render_contacts(quimper, full=True)
     assert "« étude de C2S »" in out and "peuvent varier d'une caisse à l'autre" in out
+    # another CPAM's table never comes without its caveat: not in the short first reply
+    assert "« étude de C2S »" not in render_contacts(quimper)
 
 
 def test_seine_maritime_gives_both_caisses():
     answer = contacts_for("reclamation", resolve_place("Dieppe"))
-    out = render_contacts(answer)
+    assert "mediation.cpam-rouen-elbeuf-dieppe@assurance-maladie.fr" in render_contacts(answer)
+    out = render_contacts(answer, full=True)
     assert "mediation.cpam-rouen-elbeuf-dieppe@assurance-maladie.fr" in out
     assert "mediateur.cpam-lehavre@assurance-maladie.fr" in out
     assert "ne dit pas quelles communes" in out
@@ -314,11 +327,12 @@ def test_seine_maritime_gives_both_caisses():
 
 
 def test_partner_only_contacts_are_not_given_to_the_public():
-    public = render_contacts(contacts_for("renoncement", resolve_place("Avignon")))
-    partner = render_contacts(contacts_for("renoncement", resolve_place("Avignon"), partner=True))
+    public = contacts_for("renoncement", resolve_place("Avignon"))
+    partner = render_contacts(contacts_for("renoncement", resolve_place("Avignon"), partner=True), full=True)
     assert "mas84.cpam-vaucluse@assurance-maladie.fr" in partner
-    assert "mas84.cpam-vaucluse@assurance-maladie.fr" not in public
-    assert "Mission accompagnement santé" in public
+    for out in (render_contacts(public), render_contacts(public, full=True)):
+        assert "mas84.cpam-vaucluse@assurance-maladie.fr" not in out
+        assert "Mission accompagnement santé" in out
 
 
 def test_unverified_numbers_are_never_shown_as_certain():
@@ -326,11 +340,32 @@ def test_unverified_numbers_are_never_shown_as_certain():
     for need in (None,) + NEED_IDS:
         for place in places:
             for partner in (False, True):
-                out = render_contacts(contacts_for(need, place, partner))
-                assert "3422" not in out and "34 22" not in out
+                answer = contacts_for(need, place, partner)
+                for out in (render_contacts(answer), render_contacts(answer, full=True)):
+                    assert "3422" not in out and "34 22" not in out
     reunion = render_contacts(contacts_for(None, resolve_place("974")))
     assert "0 811 300 974 (à vérifier)" in reunion
     assert "0 811 300 974" not in render_contacts(contacts_for(None, resolve_place("Lot")))
+
+
+@pytest.mark.parametrize("partner", [False, True])
+def test_the_first_reply_to_every_need_is_short_and_the_rest_reachable(partner):
+    places = [None] + [resolve_place(t) for t in ("Brest", "Avignon", "Annecy", "Rouen", "Roubaix", "Lot", "974", "Nord",
+                                                  "Saint-Pierre")]
+    for need in (None,) + NEED_IDS:
+        for place in places:
+            answer = contacts_for(need, place, partner)
+            first, full = render_contacts(answer), render_contacts(answer, full=True)
+            assert len(first) <= contacts.MAX_NEED_CHARS, (need, place and place.label, len(first), first)
+            sources = [l for l in first.splitlines() if l.startswith("Source : ")]
+            # one source line, last; none only when the reply is a question (which commune?)
+            assert len(sources) == 1 or (not sources and answer.question), first
+            assert not sources or first.splitlines()[-1] == sources[0], first
+            # everything the first reply says is in the full answer (nothing said only in the short one)
+            for line in first.splitlines()[1:len(first.splitlines()) - len(sources)]:
+                for piece in line.lstrip("- ").rstrip(".").split(" ; "):
+                    assert piece in full, (piece, full)
+            assert contacts.is_shortened(answer) == (first != full)
 
 
 def test_own_scheme_territory():
@@ -356,17 +391,17 @@ def test_local_blocks_say_which_convention_and_which_year():
     assert "Selon la convention CPAM de Vaucluse, 2023 :" in out
     out = render_contacts(contacts_for("c2s_ame", resolve_place("Brest")))
     assert "Selon l'offre partenariale de la CPAM du Finistère, 2020 :" in out
-    out = render_contacts(contacts_for("c2s_ame", resolve_place("Annecy"), partner=True))
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Annecy"), partner=True), full=True)
     assert "Délais, selon la convention CPAM de Haute-Savoie, 2025 :" in out
     # a national line read in one CPAM's convention says which one
-    out = render_contacts(contacts_for("renoncement", None))
+    out = render_contacts(contacts_for("renoncement", None), full=True)
     assert "aussi aux personnes qui ont l'AME (selon la convention CPAM de Roubaix-Tourcoing, 2023)" in out
 
 
 def test_the_public_gets_the_local_delays_too():
-    out = render_contacts(contacts_for("c2s_ame", resolve_place("Avignon")))
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Avignon")), full=True)
     assert "5 jours en cas d'hospitalisation" in out and "15 jours" in out
-    out = render_contacts(contacts_for("c2s_ame", resolve_place("Roubaix")))
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Roubaix")), full=True)
     assert "31 jours calendaires" in out
 
 
@@ -375,15 +410,16 @@ def test_no_stored_motif_is_left_out():
     k = load_contacts()
     for motif in k.motifs:
         for need in motif.needs:
-            out = render_contacts(contacts_for(need, resolve_place("Rouen"), partner=True))
+            out = render_contacts(contacts_for(need, resolve_place("Rouen"), partner=True), full=True)
             assert f"« {motif.motif} »" in out, (motif.id, need)
-    out = render_contacts(contacts_for("c2s_ame", resolve_place("Rouen"), partner=True))
+    out = render_contacts(contacts_for("c2s_ame", resolve_place("Rouen"), partner=True), full=True)
     assert "« Demander un rendez-vous pour un assuré » › « AME », « C2S »" in out
     assert "« attestation de droits »" in out
 
 
 def test_partner_account_rules_of_the_espace_partenaires():
-    out = render_contacts(contacts_from_text("je suis au CCAS, combien de comptes gestionnaires dans l'espace partenaires ?"))
+    out = render_contacts(contacts_from_text("je suis au CCAS, combien de comptes gestionnaires dans l'espace partenaires ?"),
+                          full=True)
     assert "jusqu'à 2 de 1 à 10 membres" in out and "gratuit" in out and "perdu" in out
     assert "NIR" in out  # the partner rules still come
 
@@ -435,8 +471,9 @@ def test_no_research_note_in_any_contact_answer():
     for need in (None,) + NEED_IDS:
         for place in places:
             for partner in (False, True):
-                out = render_contacts(contacts_for(need, place, partner))
-                assert not RESEARCH_NOTES.search(out), (need, place and place.label, partner, RESEARCH_NOTES.search(out))
+                answer = contacts_for(need, place, partner)
+                for out in (render_contacts(answer), render_contacts(answer, full=True)):
+                    assert not RESEARCH_NOTES.search(out), (need, place and place.label, partner, RESEARCH_NOTES.search(out))
     for text in ("J'habite à Avignon, comment je m'inscris au centre d'examens de santé ?",
                  "J'habite à Rouen, à qui écrire pour ma pension d'invalidité ?"):
         assert not RESEARCH_NOTES.search(local_services(text, find_need(text)))
@@ -451,7 +488,7 @@ def test_no_contact_lacks_a_source():
     assert len(cited) > 60
     for item in cited:
         source = k.source(item.source_id)
-        assert source.url.startswith("https://") and source.checked == TODAY
+        assert source.url.startswith("https://") and source.checked in CHECKED
         if source.seed_file:
             assert item.seed_file == source.seed_file and item.place, getattr(item, "id", item)
             assert not SEEDS_DIR.is_dir() or (SEEDS_DIR / item.seed_file).exists()
