@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 from bot import parsing
 from bot.formatting import eur, persons
 from bot.parsing import Parsed
+from bot.question_params import QuestionParams, read_params
 
 # Canonical value -> words people use for it (accent- and case-insensitive, see parse_choice).
 CHOICES: Dict[str, Dict[str, list]] = {
@@ -187,15 +188,32 @@ def to_fact_value(fact: str, slot_value: Any) -> Optional[Any]:
     return slot_value
 
 
-def facts_in_sentence(text: str, wanted: List[str]) -> Dict[str, Any]:
+def facts_in_sentence(text: str, wanted: List[str], today: Optional[date] = None) -> Dict[str, Any]:
     """Facts among `wanted` that a free sentence already gives, so the form does not ask them."""
-    found = {fact: value for fact, value in parsing.extract_situation(text).items() if fact in wanted}
+    situation = parsing.extract_situation(text)
+    # Household size and ages are read with each number in its context (bot.question_params):
+    # "j'ai 40 ans, je vis seule" gives 1 person aged 40; "ça se fait tout seul" no household.
+    for fact, value in _people_facts(read_params(text, today or date.today())).items():
+        situation[fact] = value
+        if value is None:
+            del situation[fact]
+    found = {fact: value for fact, value in situation.items() if fact in wanted}
     for fact in SENTENCE_FACTS:
         if fact in wanted and fact not in found:
             parsed = parsing.parse_choice(text, CHOICES[fact])
             if parsed.ok and parsed.interpretation is None:  # exact words only, no typo guess
                 found[fact] = parsed.value
     return found
+
+
+def _people_facts(params: QuestionParams) -> Dict[str, Any]:
+    """household_size, age and household_ages as a sentence states them (None: not said)."""
+    ages = None
+    if params.ages and params.household_size in (None, len(params.ages)):
+        ages = list(params.ages)  # "nous avons 40 et 42 ans"
+    elif params.age is not None and params.household_size == 1:
+        ages = [params.age]  # "j'ai 40 ans, je vis seule"
+    return {"household_size": params.household_size, "age": params.age, "household_ages": ages}
 
 
 def describe_fact(fact: str, value: Any) -> str:

@@ -6,72 +6,29 @@ is taken: everything else is asked by the form (bot.prevention.needed_facts).
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Dict, List, Optional
 
 from bot.parsing import MAX_ANSWER_CHARS, TOO_LONG_ERROR, Parsed, keyword_text, parse_choice, parse_yes_no
 from bot.prevention import Person, age_from_text, needed_facts
-
-# phrase (folded) → (for_whom, sex). Longer phrases are tried first.
-RELATIVES: Dict[str, tuple] = {
-    "mon fils": ("child", "male"),
-    "mon garcon": ("child", "male"),
-    "ma fille": ("child", "female"),
-    "mon bebe": ("child", None),
-    "mon enfant": ("child", None),
-    "mon nourrisson": ("child", None),
-    "ma mere": ("parent", "female"),
-    "maman": ("parent", "female"),
-    "ma grand mere": ("parent", "female"),
-    "mon pere": ("parent", "male"),
-    "papa": ("parent", "male"),
-    "mon grand pere": ("parent", "male"),
-    "mon mari": ("other", "male"),
-    "mon conjoint": ("other", "male"),
-    "mon compagnon": ("other", "male"),
-    "ma femme": ("other", "female"),
-    "ma compagne": ("other", "female"),
-    "mon epouse": ("other", "female"),
-    "ma conjointe": ("other", "female"),
-}
-SELF_SEX = {"je suis une femme": "female", "je suis un homme": "male", "en tant que femme": "female", "en tant qu homme": "male"}
-PREGNANT_WORDS = ("enceinte", "grossesse")
-
-# An age said about a person: "j'ai 52 ans", "il a 6 ans", "ma fille de 18 mois", "agee de 70 ans".
-_AGE_PHRASE = re.compile(r"\b(?:j ai|ai|a|de|agee?s? de|age de)\s+(\d{1,3}\s+(?:ans?|mois)(?:\s+et\s+\d{1,2}\s+mois)?)\b")
-_BIRTH = re.compile(r"\bnee? (?:en|le)\s+[0-9a-z ]{2,20}")
-
-
-def _relative(words: str) -> Optional[tuple]:
-    for phrase in sorted(RELATIVES, key=len, reverse=True):
-        if f" {phrase} " in f" {words} ":
-            return RELATIVES[phrase]
-    return None
+from bot.question_params import read_params
 
 
 def person_facts(text: str, today: Optional[date] = None) -> Dict[str, Any]:
-    """The prevention facts a sentence states: for_whom, sex, pregnant, age_years, age_months."""
-    words = keyword_text(text)  # "une femme" stays words; numbers are read below
-    facts: Dict[str, Any] = {"for_whom": "self"}
-    relative = _relative(words)
-    if relative:
-        facts["for_whom"], sex = relative
-        if sex:
-            facts["sex"] = sex
-    else:
-        for phrase, sex in SELF_SEX.items():
-            if f" {phrase} " in f" {words} ":
-                facts["sex"] = sex
-    if any(word in words.split() for word in PREGNANT_WORDS) and "pas enceinte" not in words:
+    """The prevention facts a sentence states: for_whom, sex, pregnant, age_years, age_months.
+
+    Numbers are read in their context (bot.question_params): "enceinte de 5 mois" is a pregnancy,
+    not a baby of 5 months; "ma mammographie date de moins de 2 ans" gives no age.
+    """
+    params = read_params(text, today or date.today())
+    facts: Dict[str, Any] = {"for_whom": params.for_whom or "self"}
+    if params.sex:
+        facts["sex"] = params.sex
+    if params.pregnant:
         facts["pregnant"] = True
         facts["sex"] = "female"
-    with_digits = keyword_text(text, numbers_as_digits=True)
-    said_age = _AGE_PHRASE.search(with_digits) or _BIRTH.search(with_digits)
-    if said_age:
-        age = age_from_text(said_age.group(0) if said_age.re is _BIRTH else said_age.group(1), today=today)
-        if age.ok:
-            facts["age_years"], facts["age_months"] = age.value
+    if params.age is not None:
+        facts["age_years"], facts["age_months"] = params.age, params.age_months
     return facts
 
 
