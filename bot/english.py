@@ -33,4 +33,5 @@ def _load() -> _EnglishReply:
 def english_help() -> str:
     """Short English reply with the English-speaking line and pages, and its source line."""
     knowledge = _load()
-    return f"{' '.join(knowledge.reply.split())}\n{source_line(knowledge.source.url, knowledge.source.checked, "en")}"
+    reply = " ".join(knowledge.reply.split())
+    return f"{reply}\n{source_line(knowledge.source.url, knowledge.source.checked, 'en')}"
