@@ -5,6 +5,9 @@
     needed_facts(person) -> ["age" | "age_months" | "sex" | "pregnant", ...]  (asking order)
     find_offer("le vaccin HPV pour les garçons ?")     -> "hpv_vaccine"
     direct_answer("hpv_vaccine")                       -> plain French answer with its sources
+    answer_offer("flu_vaccine", "coverage", Person(age_years=70), language="fr")
+                                                       -> AspectAnswer: the aspect asked, for the person
+                                                          first, 1-3 sentences, sources (issue 16)
     render_prevention(answer, person) / next_step_buttons(answer)
     campaign_text(campaign, on)  -> the flu campaign on a date: its dates, "en cours", or ended
                                     (then the recurring rule and where to check the next dates)
@@ -23,9 +26,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 
+from bot.aspects import OVERVIEW, OWN_CASE, PREVENTION_ASPECTS, label as aspect_label
 from bot.formatting import fr_date, source_line as cite
 from bot.knowledge import parse_knowledge, read_yaml_mapping
 from bot.knowledge.prevention_schema import AgeWindow, Campaign, Fact, Offer, PreventionCalendar, Rhythm, Who
@@ -56,12 +60,15 @@ MAX_HOW = 2
 CHECK = " (à vérifier)"
 
 __all__ = [
+    "AspectAnswer",
     "CHILDBEARING_AGES",
+    "MAX_ASPECT_CHARS",
     "Milestone",
     "OfferLine",
     "Person",
     "PreventionAnswer",
     "age_from_text",
+    "answer_offer",
     "campaign_text",
     "direct_answer",
     "find_offer",
@@ -71,6 +78,7 @@ __all__ = [
     "offers_for",
     "render_prevention",
     "who_text",
+    "who_text_en",
 ]
 
 
@@ -651,25 +659,57 @@ def needed_facts(person: Person, today: Optional[date] = None) -> List[str]:
     return facts + offers_for(person, on).needs
 
 
+def _age_in_text(text: str) -> Optional[Person]:
+    """The age a question gives ("ma fille a 11 mois"), as a Person, or None."""
+    if not re.search(r"\d", text) and " an" not in text and " mois" not in text:
+        return None
+    try:
+        parsed = age_from_text(text)
+    except (ValueError, OverflowError):
+        return None
+    if not parsed.ok or parsed.value is None:
+        return None
+    years, months = parsed.value
+    try:
+        return Person(age_years=years, age_months=months)
+    except ValueError:
+        return None
+
+
+def _fits_age(offer: Offer, person: Optional[Person], on: date) -> int:
+    """1 when the age of the question falls in one of the offer's groups (risk groups aside)."""
+    if person is None:
+        return 0
+    return int(any(not w.risk_group and w.pregnancy != "required" and _status(w, person, on) is not False
+                   for w in offer.who))
+
+
 def find_offer(text: str) -> Optional[str]:
     """The offer a question is about, by keywords (accents and case ignored); None if no match.
 
     Specific keywords win over generic ones ("vaccin" alone points to the booster calendar, but
-    "vaccin contre la grippe" to the flu vaccine); among offers, the longest matches win.
+    "vaccin contre la grippe" to the flu vaccine); among offers, the longest matches win. Between
+    offers matched equally, the one whose groups include the age the question gives wins ("ma fille
+    a 11 mois, quels vaccins ?" is about the infant vaccines).
     """
     if not isinstance(text, str):
         return None
     words = _words(_clean(text)[:MAX_SENTENCE_CHARS])
     if not words:
         return None
-    best, best_score = None, (0, 0)
+    on = date.today()
+    person: Any = ...  # read only when two offers tie on their keywords
+    best, best_score = None, (0, 0, 0)
     for offer in load_prevention().offers:
         strong = {_words(k) for k in offer.keywords} - {""}
         weak = {_words(k) for k in offer.weak_keywords} - {""}
-        score = (
-            sum(len(k) for k in strong if _has_phrase(words, k)),
-            sum(len(k) for k in weak if _has_phrase(words, k)),
-        )
+        strong_score = sum(len(k) for k in strong if _has_phrase(words, k))
+        weak_score = sum(len(k) for k in weak if _has_phrase(words, k))
+        if not strong_score and not weak_score:
+            continue
+        if person is ...:
+            person = _age_in_text(_clean(text)[:MAX_SENTENCE_CHARS])
+        score = (strong_score, _fits_age(offer, person, on), weak_score)
         if score > best_score:
             best, best_score = offer.id, score
     return best
@@ -827,3 +867,632 @@ def age_from_text(text: str, today: Optional[date] = None) -> Parsed:
             b = birth.value
             months = (on.year - b.year) * 12 + on.month - b.month - (1 if on.day < b.day else 0)
     return Parsed(value=(parsed.value, months), interpretation=parsed.interpretation)
+
+
+# --- answers by aspect (issue 16) -----------------------------------------------------------------
+#
+# A question on one offer asks one aspect of it (bot/aspects.py PREVENTION_ASPECTS): from what age,
+# how often, the coverage, how to get it, the special cases, or the whole card ("overview"). The
+# answer picks the lines of prevention.yml that carry that aspect (by their section and `aspects`,
+# never by their position), and, when the person is known (age, sex, pregnancy), says first what
+# holds for them. It never asks anything.
+
+MAX_ASPECT_CHARS = 430
+CHECK_EN = " (to be checked)"
+LANGUAGES = ("fr", "en")
+ANSWER_ASPECTS = (*PREVENTION_ASPECTS, OVERVIEW)
+# Aspects of the other families that a prevention question may be read as, and the prevention
+# aspect that answers them ("c'est remboursé ?" read as `cost` is the coverage).
+_FROM_OTHER_FAMILIES = {
+    "what_is": OVERVIEW, "who": "age", "cost": "coverage", "covered": "coverage", "ceiling": "coverage",
+    "apply": "how", "documents": "how", "contact": "how", "delay": "frequency", "renewal": "frequency",
+    "start": "age", "cumul": "special", "recourse": "special",
+}
+_ASPECT_EN = {
+    "age": "the ages", "frequency": "how often", "coverage": "the coverage", "how": "how to get it",
+    "special": "special cases (pregnancy, higher risk)", OVERVIEW: "the essentials",
+}
+
+
+@dataclass(frozen=True)
+class AspectAnswer:
+    """The answer to one aspect of one offer.
+
+    `text`: 1 to 3 short sentences (at most MAX_ASPECT_CHARS), no source line; `sources`: best
+    first (the lead renders one source line from the first); `gap`: the knowledge has no line for
+    this aspect (then `text` says so and names where to ask)."""
+
+    text: str
+    sources: Tuple[Source, ...]
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    cites: Tuple[Citation, ...]
+    check: bool = False  # a line of the part is old or secondary: "(à vérifier)"
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Where the person stands for one offer."""
+
+    status: str  # in | risk_only | too_young | too_old | not_window | other_sex
+    group: Optional[Who] = None  # the group that applies (in), or the one to compare with
+    window: Optional[AgeWindow] = None  # the age band due now (in) or next (not_window)
+    risks: Tuple[Who, ...] = ()
+
+
+def _en(language: str) -> bool:
+    return language == "en"
+
+
+def _say(line: Any, language: str) -> str:
+    """The line's text in the language asked (its French text when it has no English one)."""
+    return (line.en or line.text) if _en(language) else line.text
+
+
+def _offer_label(offer: Offer, language: str) -> str:
+    return offer.label_en if _en(language) else offer.label
+
+
+def _check_mark(language: str) -> str:
+    return CHECK_EN if _en(language) else CHECK
+
+
+def _line_needs_check(offer: Offer, line: Any, calendar: PreventionCalendar) -> bool:
+    return offer.to_check or bool(getattr(line, "to_check", False)) or calendar.source(line.source_id).needs_check
+
+
+def _answers(line: Any, section: str, aspect: str) -> bool:
+    """Whether a line of `section` (rhythm, coverage, how, notes) answers `aspect`."""
+    own = {"rhythm": "frequency", "coverage": "coverage", "how": "how"}.get(section)
+    return aspect == own or aspect in line.aspects
+
+
+# --- the groups in English ---------------------------------------------------------------------
+
+
+def _bound_text_en(value: int, unit: str) -> str:
+    return f"{value} month{'s' if value != 1 else ''}" if unit == "mois" else f"{value}"
+
+
+def _ages_text_en(who: Who) -> str:
+    low = _bound(who.min_age, who.min_age_months)
+    high = _bound(who.max_age, who.max_age_months)
+    if low and high:
+        if low[0] == 0:
+            return f"from birth to {_bound_text_en(*high)}" + ("" if high[1] == "mois" else " years")
+        if low[1] == high[1]:
+            return f"aged {low[0]} to {_bound_text_en(*high)}"
+        return f"aged {_bound_text_en(*low)} to {_bound_text_en(*high)} years"
+    if low and low[0] > 0:
+        return f"aged {_bound_text_en(*low)} and over"
+    if high:
+        return f"up to age {high[0]}" if high[1] == "ans" else f"up to {_bound_text_en(*high)}"
+    return ""
+
+
+def _sex_words_en(who: Who) -> str:
+    french = _sex_words(who)
+    return {"filles": "girls", "femmes": "women", "garçons": "boys", "hommes": "men",
+            "filles et garçons": "girls and boys", "femmes et hommes": "women and men"}.get(french, "")
+
+
+def who_text_en(who: Who) -> str:
+    """The group in English: "Women aged 50 to 74", "Catch-up, aged 15 to 26"."""
+    core = " ".join(x for x in (_sex_words_en(who), _ages_text_en(who)) if x)
+    parts = [p for p in (who.label_en, core) if p]
+    text = ", ".join([_ucfirst(parts[0])] + parts[1:]) if parts else ""
+    if who.pregnancy_window_en:
+        text += f" ({who.pregnancy_window_en})"
+    if who.risk_group_en:
+        text = f"{text} — {who.risk_group_en}" if text else f"If {who.risk_group_en}"
+    return text
+
+
+def _who(who: Who, language: str) -> str:
+    return who_text_en(who) if _en(language) else who_text(who)
+
+
+def _campaign_en(campaign: Campaign, on: date) -> str:
+    if on < campaign.start:
+        return f"{campaign.season} campaign: from {fr_date(campaign.start)} to {fr_date(campaign.end)}."
+    if on <= campaign.end:
+        return f"{campaign.season} campaign running until {fr_date(campaign.end)}."
+    parts = [campaign.usual.en or campaign.usual.text] if campaign.usual else []
+    parts.append(f"The {campaign.season} campaign has ended.")
+    following = _season_on(on)
+    if following == campaign.season:
+        following = f"{int(following[:4]) + 1}-{int(following[:4]) + 2}"
+    where = f": check them at {campaign.check.url}" if campaign.check else ""
+    parts.append(f"The dates of the {following} campaign are not included here{where}.")
+    return " ".join(parts)
+
+
+def _campaign(campaign: Campaign, on: date, language: str) -> str:
+    return _campaign_en(campaign, on) if _en(language) else campaign_text(campaign, on)
+
+
+def _campaign_cites(campaign: Campaign, on: date) -> List[Citation]:
+    if on <= campaign.end:
+        return [(campaign.source_id, False)]
+    return [(campaign.usual.source_id, False)] if campaign.usual else []
+
+
+# --- where the person stands -----------------------------------------------------------------------
+
+
+def _fits(who: Who, person: Person, on: date) -> Optional[bool]:
+    """True: the group applies to the person; False: it does not; None: it depends on what is not known."""
+    if not who.valid_on(on):
+        return False
+    unknown = False
+    bounded = any(b is not None for b in (who.min_age, who.max_age, who.min_age_months, who.max_age_months))
+    if bounded:
+        if not person.has_age:
+            unknown = True
+        else:
+            years, months = person.years, person.months
+            if (who.min_age is not None and years < who.min_age) or (who.max_age is not None and years > who.max_age):
+                return False
+            if who.min_age_months is not None and months < who.min_age_months:
+                return False
+            if who.max_age_months is not None and months > who.max_age_months:
+                return False
+    if who.sex != "any":
+        if person.known_sex is None:
+            unknown = True
+        elif person.known_sex != who.sex:
+            return False
+    if who.pregnancy == "required":
+        if person.pregnant is False or person.known_sex == "male":
+            return False
+        if person.pregnant is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _plain(who: Who) -> bool:
+    """A group defined by age (and sex) only: no risk group, no pregnancy."""
+    return who.risk_group is None and who.pregnancy != "required"
+
+
+def _fit(offer: Offer, person: Optional[Person], on: date) -> Optional[_Fit]:
+    """Where the person stands for this offer; None when nothing about them is known."""
+    if person is None or not (person.has_age or person.pregnant is not None or person.known_sex is not None):
+        return None
+    groups = [w for w in offer.who if w.valid_on(on)]
+    missed_window: Optional[Tuple[Who, Optional[AgeWindow]]] = None
+    for who in groups:
+        if who.risk_group or _fits(who, person, on) is not True:
+            continue
+        rhythm = offer.rhythm_for(who)
+        if rhythm.at_ages and person.has_age:
+            window = _window_now(rhythm, person.years)
+            if window is None:
+                missed_window = missed_window or (who, _next_window(rhythm, who, person.years))
+                continue
+            return _Fit("in", who, window)
+        return _Fit("in", who)
+    risks = tuple(w for w in groups if w.risk_group and _fits(w, person, on) is True)
+    if risks:
+        return _Fit("risk_only", risks=risks)
+    if missed_window:
+        return _Fit("not_window", missed_window[0], missed_window[1])
+    if not person.has_age:
+        return None
+    plain = [w for w in groups if _plain(w)]
+    same_sex = [w for w in plain if w.sex == "any" or person.known_sex in (None, w.sex)]
+    if plain and not same_sex:
+        return _Fit("other_sex", plain[0])
+    months = person.months
+    later = [w for w in same_sex if w.min_months > months]
+    if later:
+        first = min(later, key=lambda w: w.min_months)
+        if months < 18 * 12 <= first.min_months:
+            return None  # an adults' offer asked about for a child: the answer for anybody says it
+        return _Fit("too_young", first)
+    earlier = [w for w in same_sex if w.max_months is not None and w.max_months < months]
+    if earlier:
+        last = max(earlier, key=lambda w: w.max_months or 0)
+        if (last.max_months or 0) < 18 * 12 <= months:
+            return None  # a child's offer asked about by an adult: the answer for anybody says it
+        return _Fit("too_old", last)
+    return None
+
+
+def _at(person: Person, who: Optional[Who], language: str) -> str:
+    """"à 70 ans", "à 18 mois", "pendant la grossesse" (lower case: it follows "Label : ")."""
+    if (who is not None and who.pregnancy == "required") or (not person.has_age and person.pregnant):
+        return "during pregnancy" if _en(language) else "pendant la grossesse"
+    if not person.has_age:
+        return ""
+    if _en(language):
+        if person.age_months is not None and person.age_months < 36:
+            return f"at {person.age_months} month{'s' if person.age_months != 1 else ''}"
+        return "under 1 year old" if person.years == 0 else f"at {person.years}"
+    if person.years == 0 and (person.age_months is None or person.age_months < 1):
+        return "avant 1 an"
+    return f"à {_age_text(person)}"
+
+
+def _is(person: Person, language: str, negative: bool = False) -> str:
+    """"vous êtes" / "votre enfant n'est"… (the verb of the subject, before "dans le public")."""
+    if _en(language):
+        who = {"self": "you are", "child": "your child is", "other": "this person is"}.get(person.for_whom)
+        if who is None:
+            who = {"female": "your mother is", "male": "your father is"}.get(person.known_sex or "", "your parent is")
+        return who + (" not" if negative else "")
+    if person.for_whom == "self":
+        return "vous n'êtes" if negative else "vous êtes"
+    subject = {"child": "votre enfant", "other": "cette personne"}.get(person.for_whom) or _subject(person)
+    return f"{subject} n'est" if negative else f"{subject} est"
+
+
+def _start_text(who: Who, language: str) -> str:
+    value, unit = _bound(who.min_age, who.min_age_months) or (0, "ans")
+    if _en(language):
+        return f"{value} months" if unit == "mois" else f"age {value}"
+    return _bound_text(value, unit)
+
+
+def _end_text(who: Who, language: str) -> str:
+    value, unit = _bound(who.max_age, who.max_age_months) or (0, "ans")
+    if _en(language):
+        return f"{value} months" if unit == "mois" else f"age {value}"
+    return _bound_text(value, unit)
+
+
+def _band(window: AgeWindow, language: str) -> str:
+    if window.max_age is not None and window.max_age != window.min_age:
+        return f"{window.min_age}-{window.max_age}" + ("" if _en(language) else " ans")
+    return f"age {window.min_age}" if _en(language) else _years(window.min_age)
+
+
+def _risk_items(risks: Sequence[Who], language: str) -> str:
+    items = []
+    for who in risks:
+        risk = (who.risk_group_en or who.risk_group) if _en(language) else who.risk_group
+        label = (who.label_en or who.label) if _en(language) else who.label
+        if label and label.lower().split(" ", 1)[0] not in (risk or "").lower():
+            items.append(f"{_lc(label)} — {risk}")
+        else:
+            items.append(risk or "")
+    return " ; ".join(items) if not _en(language) else "; ".join(items)
+
+
+def _colon(language: str) -> str:
+    return ": " if _en(language) else " : "
+
+
+def _public(who: Who, language: str) -> str:
+    """The group in a lead's parentheses: "femmes de 50 à 74 ans", "à partir de 65 ans" (both sexes
+    are not named: the answer does not depend on the sex)."""
+    if who.sex == "any" and not who.label and not who.risk_group and who.pregnancy != "required":
+        ages = _ages_text_en(who) if _en(language) else _ages_text(who)
+        if ages:
+            return ages
+    return _lc(_who(who, language))
+
+
+def _lead(offer: Offer, fit: _Fit, person: Person, aspect: str, on: date,
+          calendar: PreventionCalendar, language: str) -> Optional[_Part]:
+    """The first sentence, for the person: where they stand for this offer."""
+    en = _en(language)
+    label = _offer_label(offer, language)
+    at = _at(person, fit.group, language)
+    head = f"{label}{_colon(language)}{at}" if at else label
+    who = fit.group
+    if fit.status == "in" and who is not None:
+        rhythm = offer.rhythm_for(who)
+        desc = None
+        if fit.window is not None:
+            desc = _band(fit.window, language)
+        elif who.pregnancy == "required":
+            desc = who.pregnancy_window_en if en else who.pregnancy_window
+        elif who.label:
+            desc = _lc(_who(who, language))
+        cites: List[Citation] = [(who.source_id, offer.to_check)]
+        if aspect in ("frequency", "special"):
+            text = f"{head}{f' ({desc})' if desc else ''}, {_lc(_say(rhythm, language)).rstrip('.')}"
+            if not at:
+                text = f"{label}{_colon(language)}{f'{desc}, ' if desc else ''}{_lc(_say(rhythm, language)).rstrip('.')}"
+            cites.insert(0, (rhythm.source_id, offer.to_check or rhythm.to_check))
+            if rhythm.campaign:
+                text += f". {_campaign(rhythm.campaign, on, language).rstrip('.')}"
+                cites += _campaign_cites(rhythm.campaign, on)
+            check = offer.to_check or rhythm.to_check or any(calendar.source(s).needs_check for s, _ in cites[:2])
+            return _Part(text + ".", tuple(cites), check)
+        public = desc if who.pregnancy == "required" else (desc or _public(who, language))
+        group = "in the group concerned" if en else "dans le public concerné"
+        group += f" ({public})" if public else ""
+        text = f"{head}, {_is(person, language)} {group}." if at else f"{label}{_colon(language)}{_is(person, language)} {group}."
+        return _Part(text, tuple(cites), offer.to_check or calendar.source(who.source_id).needs_check)
+    if fit.status == "risk_only":
+        items = _risk_items(fit.risks, language)
+        plain = next((w for w in offer.who if w.valid_on(on) and _plain(w) and _ages_text(w)), None)
+        everyone = ""
+        if plain is not None:
+            everyone = f"; for everyone: {_public(plain, language)}" if en else f" ; pour tous : {_public(plain, language)}"
+        text = f"{head}, only if: {items}{everyone}." if en else f"{head}, seulement si : {items}{everyone}."
+        cites = tuple((w.source_id, offer.to_check) for w in fit.risks)
+        if plain is not None:
+            cites += ((plain.source_id, offer.to_check),)
+        return _Part(text, cites, offer.to_check or any(calendar.source(s).needs_check for s, _ in cites))
+    if who is None:
+        return None
+    public = _public(who, language)
+    if fit.status == "not_window":
+        rhythm = offer.rhythm_for(who)
+        if en:
+            text = f"{head}, not now" + (f"; next time: {_band(fit.window, language)}." if fit.window else ".")
+        else:
+            text = f"{head}, ce n'est pas le moment" + (f" ; prochaine fois : {_band(fit.window, language)}." if fit.window else ".")
+        return _Part(text, ((rhythm.source_id, offer.to_check),), offer.to_check or calendar.source(rhythm.source_id).needs_check)
+    if fit.status == "too_young":
+        text = (f"{head}, {_is(person, language, True)} yet in the group concerned, which starts at {_start_text(who, language)} ({public})."
+                if en else
+                f"{head}, {_is(person, language, True)} pas encore dans le public concerné, qui commence à {_start_text(who, language)} ({public}).")
+    elif fit.status == "too_old":
+        text = (f"{head}, {_is(person, language, True)} in the group concerned any more, which ends at {_end_text(who, language)} ({public})."
+                if en else
+                f"{head}, {_is(person, language, True)} plus dans le public concerné, qui s'arrête à {_end_text(who, language)} ({public}).")
+    else:  # other_sex
+        text = (f"{label}: {_is(person, language, True)} in the group concerned ({public})." if en else
+                f"{label} : {_is(person, language, True)} pas dans le public concerné ({public}).")
+    return _Part(text, ((who.source_id, offer.to_check),), offer.to_check or calendar.source(who.source_id).needs_check)
+
+
+# --- the lines of an aspect --------------------------------------------------------------------------
+
+
+def _fact_part(offer: Offer, line: Any, calendar: PreventionCalendar, language: str, prefix: str = "") -> _Part:
+    text = _say(line, language).rstrip(".")
+    text = f"{prefix}{text}" if prefix else _ucfirst(text)
+    old = offer.to_check or bool(getattr(line, "to_check", False))
+    return _Part(text + ".", ((line.source_id, old),), _line_needs_check(offer, line, calendar))
+
+
+def _valid_groups(offer: Offer, on: date) -> List[Who]:
+    return [w for w in offer.who if w.valid_on(on)]
+
+
+def _groups_part(offer: Offer, groups: Sequence[Who], on: date, calendar: PreventionCalendar,
+                 language: str, intro: str) -> Optional[_Part]:
+    if not groups:
+        return None
+    sep = "; " if _en(language) else " ; "
+    texts = [_lc(_who(w, language)) for w in groups]
+    cites = tuple((w.source_id, offer.to_check) for w in groups)
+    check = offer.to_check or any(calendar.source(w.source_id).needs_check for w in groups)
+    return _Part(f"{intro}{sep.join(texts)}.", cites, check)
+
+
+def _rhythm_parts(offer: Offer, on: date, calendar: PreventionCalendar, language: str,
+                  skip: Sequence[str] = ()) -> List[_Part]:
+    """One part per distinct rhythm of the groups in force (the group named when there are several)."""
+    groups = _valid_groups(offer, on)
+    distinct: List[Tuple[Rhythm, List[Who]]] = []
+    for who in groups:
+        rhythm = offer.rhythm_for(who)
+        for r, whos in distinct:
+            if r is rhythm:
+                whos.append(who)
+                break
+        else:
+            distinct.append((rhythm, [who]))
+    parts = []
+    label = _offer_label(offer, language)
+    for rhythm, whos in distinct:
+        if rhythm.id in skip:
+            continue
+        text = _say(rhythm, language).rstrip(".")
+        if len(distinct) == 1:
+            text = f"{label}{_colon(language)}{_lc(text)}"
+        else:
+            text = f"{_who(whos[0], language)}{_colon(language)}{_lc(text)}"
+        cites: List[Citation] = [(rhythm.source_id, offer.to_check or rhythm.to_check)]
+        if rhythm.campaign:
+            text += f". {_campaign(rhythm.campaign, on, language).rstrip('.')}"
+            cites += _campaign_cites(rhythm.campaign, on)
+        check = offer.to_check or rhythm.to_check or calendar.source(rhythm.source_id).needs_check
+        parts.append(_Part(text + ".", tuple(cites), check))
+    return parts
+
+
+def _section_lines(offer: Offer, aspect: str, on: date) -> List[Tuple[str, Any]]:
+    """(section, line) of the coverage, how and notes lines in force that answer `aspect`."""
+    out = []
+    for section in ("coverage", "how", "notes"):
+        out += [(section, f) for f in _facts(getattr(offer, section), on) if _answers(f, section, aspect)]
+    return out
+
+
+def _joined_part(offer: Offer, lines: Sequence[Any], intro: str, calendar: PreventionCalendar, language: str) -> _Part:
+    """Several short lines of one section in one sentence: "Label, prise en charge : a ; b."."""
+    sep = "; " if _en(language) else " ; "
+    text = intro + sep.join(_say(f, language).rstrip(".") for f in lines)
+    cites = tuple((f.source_id, offer.to_check or bool(getattr(f, "to_check", False))) for f in lines)
+    check = any(_line_needs_check(offer, f, calendar) for f in lines)
+    return _Part(text + ".", cites, check)
+
+
+def _aspect_parts(offer: Offer, aspect: str, on: date, calendar: PreventionCalendar, language: str,
+                  used: Sequence[str], said_groups: Sequence[Who] = ()) -> List[_Part]:
+    """The parts that answer `aspect` for anybody, best first (lines already said in `used`, and
+    groups the lead named in `said_groups`, left out)."""
+    en = _en(language)
+    label = _offer_label(offer, language)
+    lines = [(s, f) for s, f in _section_lines(offer, aspect, on) if f.id not in used]
+    leading = [(s, f) for s, f in lines if aspect in f.leads]
+    others = [(s, f) for s, f in lines if aspect not in f.leads]
+    rhythms_leading = [r for r in offer.rhythms if aspect in r.leads and r.id not in used]
+    parts: List[Optional[_Part]] = [_fact_part(offer, f, calendar, language) for _, f in leading]
+    parts += [_fact_part(offer, r, calendar, language) for r in rhythms_leading]
+    if aspect == "age":
+        groups = [w for w in _valid_groups(offer, on) if w not in said_groups]
+        intro = ("Also: " if en else "Aussi : ") if said_groups else f"{label}{_colon(language)}"
+        parts.append(_groups_part(offer, groups, on, calendar, language, intro))
+        parts += [_fact_part(offer, r, calendar, language) for r in offer.rhythms
+                  if "age" in r.aspects and r.id not in used and r not in rhythms_leading]
+        parts += [_fact_part(offer, f, calendar, language) for _, f in others]
+    elif aspect == "frequency":
+        parts += _rhythm_parts(offer, on, calendar, language, skip=list(used) + [r.id for r in rhythms_leading])
+        parts += [_fact_part(offer, f, calendar, language) for _, f in others]
+    elif aspect in ("coverage", "how"):
+        own = [f for s, f in others if s == aspect]
+        intro = {("coverage", False): f"{label}, prise en charge : ", ("coverage", True): f"{label}, coverage: ",
+                 ("how", False): f"{label}, comment faire : ", ("how", True): f"{label}, how to get it: "}[(aspect, en)]
+        if own:
+            parts.append(_fact_part(offer, own[0], calendar, language, prefix=intro))
+            parts += [_fact_part(offer, f, calendar, language) for f in own[1:]]
+        parts += [_fact_part(offer, f, calendar, language) for s, f in others if s != aspect]
+        parts += [_fact_part(offer, r, calendar, language) for r in offer.rhythms
+                  if aspect in r.aspects and r.id not in used and r not in rhythms_leading]
+    elif aspect == "special":
+        special = [w for w in _valid_groups(offer, on) if (not _plain(w) or w.catch_up) and w not in said_groups]
+        bare: List[Who] = []
+        for who in special:
+            rhythm = offer.rhythm_for(who)
+            if rhythm.id in used:
+                continue
+            if who.rhythm is None or who.rhythm is offer.rhythm:
+                bare.append(who)
+                continue
+            text = f"{_who(who, language)}{_colon(language)}{_lc(_say(rhythm, language))}"
+            cites = ((who.source_id, offer.to_check), (rhythm.source_id, offer.to_check or rhythm.to_check))
+            check = offer.to_check or rhythm.to_check or any(calendar.source(c).needs_check for c, _ in cites)
+            parts.append(_Part(text if text.endswith(".") else text + ".", cites, check))
+        if bare:
+            intro = f"{label}, special cases: " if en else f"{label}, cas particuliers : "
+            parts.append(_groups_part(offer, bare, on, calendar, language, intro))
+        parts += [_fact_part(offer, f, calendar, language) for _, f in others]
+        parts += [_fact_part(offer, r, calendar, language) for r in offer.rhythms
+                  if "special" in r.aspects and r.id not in used and r not in rhythms_leading]
+    return [p for p in parts if p is not None]
+
+
+def _overview_parts(offer: Offer, on: date, calendar: PreventionCalendar, language: str,
+                    used: Sequence[str] = ()) -> List[_Part]:
+    """For whom, the rhythm, the coverage: the card in short."""
+    en = _en(language)
+    label = _offer_label(offer, language)
+    parts = [_groups_part(offer, _valid_groups(offer, on), on, calendar, language, f"{label}{_colon(language)}")]
+    rhythms = _rhythm_parts(offer, on, calendar, language, skip=used)
+    if rhythms and not used:
+        parts.append(rhythms[0])
+    coverage = _facts(offer.coverage, on)
+    if coverage:
+        parts.append(_joined_part(offer, coverage, "Coverage: " if en else "Prise en charge : ", calendar, language))
+    return [p for p in parts if p is not None]
+
+
+def _without_label(part: _Part, offer: Offer, language: str) -> _Part:
+    """The part without the offer's name in front, once the lead has named it."""
+    label = _offer_label(offer, language)
+    for head in (f"{label}{_colon(language)}", f"{label}, "):
+        if part.text.startswith(head):
+            return replace(part, text=_ucfirst(part.text[len(head):]))
+    return part
+
+
+def _name_once(parts: Sequence[_Part], offer: Offer, language: str) -> List[_Part]:
+    """The offer named by the first part that names it, not again by the following ones."""
+    label = _offer_label(offer, language)
+    out: List[_Part] = []
+    named = False
+    for part in parts:
+        out.append(_without_label(part, offer, language) if named else part)
+        named = named or part.text.startswith(label)
+    return out
+
+
+def _fit_text(parts: Sequence[_Part], language: str, limit: int = MAX_ASPECT_CHARS) -> Tuple[str, List[_Part]]:
+    """The parts, in order, that fit in `limit` characters (a part that does not fit is left out; the
+    first one is cut at a word if it alone is too long)."""
+    mark = _check_mark(language)
+    kept: List[_Part] = []
+    text = ""
+    for part in parts:
+        sentence = part.text[:-1] + mark + "." if part.check and part.text.endswith(".") else part.text + (mark if part.check else "")
+        candidate = f"{text} {sentence}".strip()
+        if len(candidate) <= limit:
+            text, kept = candidate, kept + [part]
+        elif not kept:
+            room = sentence[: limit - 1]
+            end = room.rfind(". ")
+            cut = room[: end + 1] if end > limit // 3 else room.rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            text, kept = cut, [part]
+    return text, kept
+
+
+def _gap_text(offer: Offer, aspect: str, language: str, calendar: PreventionCalendar) -> str:
+    where = offer.next_step_link.url if offer.next_step_link else calendar.source(offer.source_ids[0]).display_url
+    if _en(language):
+        return (f"I don't have sourced information on {_ASPECT_EN.get(aspect, aspect)} for: {offer.label_en}. "
+                f"Ask your doctor or pharmacist, or see {where}.")
+    return (f"Je n'ai pas d'information sourcée sur {aspect_label(aspect)} pour : {_label_lc(offer)}. "
+            f"Demandez à votre médecin ou à votre pharmacien, ou consultez {where}.")
+
+
+def _normal_aspect(aspect: str) -> str:
+    """The prevention aspect that answers `aspect`: "own_case" is the card for the person, an aspect
+    of the rights family its prevention counterpart ("cost" -> "coverage")."""
+    if aspect in ANSWER_ASPECTS:
+        return aspect
+    if aspect == OWN_CASE:
+        return OVERVIEW
+    if aspect in _FROM_OTHER_FAMILIES:
+        return _FROM_OTHER_FAMILIES[aspect]
+    raise ValueError(f"unknown aspect {aspect!r}: one of {', '.join(ANSWER_ASPECTS)} (bot/aspects.py)")
+
+
+def answer_offer(offer_id: str, aspect: str, person: Optional[Person] = None,
+                 today: Optional[date] = None, language: str = "fr") -> AspectAnswer:
+    """The answer to one aspect of one offer ("age", "frequency", "coverage", "how", "special", or
+    "overview"), for the person when something about them is known, in French or English.
+
+    Never asks anything: what the answer does not depend on is not needed (the flu vaccine at 70
+    does not depend on the sex). Dated lines are said as they stand on `today` (an ended campaign
+    as ended), lines from an old or secondary source end with "(à vérifier)". Raises KeyError for an
+    unknown offer, ValueError for an unknown aspect or language.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    on = today or date.today()
+    calendar = load_prevention()
+    offer = calendar.offer(offer_id)
+    aspect = _normal_aspect(aspect)
+    fit = _fit(offer, person, on)
+    parts: List[_Part] = []
+    used: List[str] = []
+    said: List[Who] = []
+    lead: Optional[_Part] = None
+    if fit is not None and person is not None:
+        lead = _lead(offer, fit, person, aspect, on, calendar, language)
+        if lead is not None:
+            parts.append(lead)
+            said = [w for w in (fit.group, *fit.risks) if w is not None]
+            if fit.status == "in" and fit.group is not None and aspect in ("frequency", "special"):
+                used.append(offer.rhythm_for(fit.group).id)
+    if aspect == OVERVIEW:
+        body = _overview_parts(offer, on, calendar, language, used)
+        if lead is not None:
+            body = body[1:]  # the lead said for whom, for the person
+        gap = False
+    else:
+        body = _aspect_parts(offer, aspect, on, calendar, language, used, said)
+        # a lead about the person answers their age, rhythm or situation, not the coverage or the way
+        gap = not body and (lead is None or aspect in ("coverage", "how"))
+    parts += body
+    parts = _name_once(parts, offer, language)
+    if gap:
+        text, kept = _fit_text(parts, language, MAX_ASPECT_CHARS - len(_gap_text(offer, aspect, language, calendar)) - 1)
+        text = f"{text} {_gap_text(offer, aspect, language, calendar)}".strip()
+        sources = _rank_sources([list(p.cites) for p in kept], calendar) or [calendar.source(offer.source_ids[0])]
+        return AspectAnswer(text=text, sources=tuple(sources), gap=True)
+    text, kept = _fit_text(parts, language)
+    sources = _rank_sources([list(p.cites) for p in kept], calendar)
+    return AspectAnswer(text=text, sources=tuple(sources), gap=False)

@@ -21,6 +21,16 @@ except `editor_note` (sources and offers) and `no_official_source` (offers), kep
 people who maintain the file and never rendered. Shown texts must not hold research notes or
 machine paths (`RESEARCH_NOTE_PATTERNS`); source and link URLs must not be a bare domain.
 Every offer's main source (first of `source_ids`) is official, or `no_official_source` says why.
+
+Lines addressable by aspect (issue 16): every text line (`rhythm`, `coverage`, `how`, `notes`, a
+campaign's `usual`) has an `id` unique in the file, so no code picks a line by its position. A line
+answers the aspect of its section (coverage -> `coverage`, how -> `how`, rhythm -> `frequency`) and
+the ones its `aspects` list adds; a note answers only the aspects it lists (at least one). Aspects
+are those of bot/aspects.py (PREVENTION_ASPECTS).
+
+English: every shown French text has its English wording beside it (`en` on lines, `label_en` on
+offers, `label_en` / `risk_group_en` / `pregnancy_window_en` on groups), checked at load like the
+French (research notes, dates that need a period).
 """
 from __future__ import annotations
 
@@ -31,7 +41,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, root_validator, validator
 
-from bot.knowledge.schema import Line, Link, Source, StrictModel, _walk_source_ids, duplicates, find_by_id
+from bot.aspects import PREVENTION_ASPECTS
+from bot.knowledge.schema import Link, Source, StrictModel, _walk_source_ids, duplicates, find_by_id
 
 Sex = Literal["any", "female", "male"]
 Pregnancy = Literal["any", "required"]
@@ -63,7 +74,7 @@ RESEARCH_NOTE_PATTERNS = [
     re.compile(r"adresse (?:de la page|de l'article|du document) (?:non donnée|n'est pas donnée)", re.I),
 ]
 # Fields never rendered (or not prose): not scanned for research notes.
-NEVER_RENDERED = {"editor_note", "no_official_source", "keywords", "weak_keywords", "id", "source_id",
+NEVER_RENDERED = {"editor_note", "no_official_source", "keywords", "weak_keywords", "id", "source_id", "aspects", "leads",
                   "source_ids", "url", "canonical_url"}
 
 
@@ -101,13 +112,22 @@ _UNTIL = re.compile(rf"jusqu'(?:au|à)\s+(?:le\s+)?{_FULL_DATE}", re.I)
 _SINCE = re.compile(rf"(?<!nés )(?<!nées )(?<!né )(?<!née )(?:depuis le|à partir du|à compter du)\s+{_FULL_DATE}", re.I)
 
 
+_MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FULL_DATE_EN = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS_EN})\s+20\d\d|(?:{_MONTHS_EN})\s+\d{{1,2}},?\s+20\d\d)"
+_UNTIL_EN = re.compile(rf"\buntil\s+(?:the\s+)?{_FULL_DATE_EN}", re.I)
+_SINCE_EN = re.compile(rf"(?<!born )(?<!born on or after )\b(?:since|from)\s+(?:the\s+)?{_FULL_DATE_EN}", re.I)
+
+
 def dated_text_problems(text: str, valid_from: Optional[date], valid_to: Optional[date]) -> List[str]:
-    """Why a text with a date needs a period it does not have (empty list: fine)."""
+    """Why a text with a date needs a period it does not have (empty list: fine). French and
+    English wordings ("jusqu'au 31 mars 2025", "until 31 March 2025")."""
     problems = []
-    if valid_to is None and _UNTIL.search(text):
-        problems.append(f"says {_UNTIL.search(text).group(0)!r} but has no valid_to")
-    if valid_from is None and _SINCE.search(text):
-        problems.append(f"says {_SINCE.search(text).group(0)!r} but has no valid_from")
+    for until in (_UNTIL, _UNTIL_EN):
+        if valid_to is None and until.search(text):
+            problems.append(f"says {until.search(text).group(0)!r} but has no valid_to")
+    for since in (_SINCE, _SINCE_EN):
+        if valid_from is None and since.search(text):
+            problems.append(f"says {since.search(text).group(0)!r} but has no valid_from")
     return problems
 
 
@@ -149,7 +169,59 @@ class PreventionLink(Link):
         return values
 
 
-class Fact(Line):
+LINE_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+
+
+def _line_id(v: str) -> str:
+    if not LINE_ID.fullmatch(v):
+        raise ValueError(f"line id {v!r} must read like offer.section.name (snake_case, dots)")
+    return v
+
+
+def _known_aspects(v: List[str]) -> List[str]:
+    unknown = [a for a in v if a not in PREVENTION_ASPECTS]
+    if unknown:
+        raise ValueError(f"unknown prevention aspect(s) {unknown}: see bot/aspects.py PREVENTION_ASPECTS")
+    if len(set(v)) != len(v):
+        raise ValueError("an aspect is listed twice")
+    return v
+
+
+def _english(values: Dict[str, Any], pairs: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
+    """Each French text of `pairs` that is set has its English wording, not a copy of the French."""
+    for fr, en in pairs:
+        if values.get(fr) is None:
+            if values.get(en) is not None:
+                raise ValueError(f"{en} without {fr}")
+            continue
+        if not values.get(en):
+            raise ValueError(f"{fr} has no English wording ({en})")
+        if " ".join(values[en].split()) == " ".join(values[fr].split()) and len(values[fr].split()) > 2:
+            raise ValueError(f"{en} is a copy of the French {fr}")  # one or two words may be the same
+    return values
+
+
+class PreventionLine(StrictModel):
+    """One shown sentence of the calendar, addressable: its `id` (unique in the file), the aspects
+    it answers besides its section's (`aspects`), its English wording (`en`) and its source."""
+
+    id: str
+    text: str
+    en: Optional[str] = None
+    aspects: List[str] = []
+    leads: List[str] = []  # aspects whose answer this line opens (before the section's lines)
+    source_id: str
+
+    _id = validator("id", allow_reuse=True)(_line_id)
+    _aspects = validator("aspects", "leads", allow_reuse=True)(_known_aspects)
+    _texts = validator("text", "en", allow_reuse=True)(_nonblank)
+
+    @root_validator(skip_on_failure=True)
+    def _has_english(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        return _english(values, (("text", "en"),))
+
+
+class Fact(PreventionLine):
     """A sourced line of text; `to_check` flags a fact the bot must present as "à vérifier".
     `valid_from`/`valid_to`: its period (inclusive); outside it the bot does not state it."""
 
@@ -160,7 +232,10 @@ class Fact(Line):
     @root_validator(skip_on_failure=True)
     def _dated(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         values = _period_ordered(values)
-        problems = dated_text_problems(values["text"], values.get("valid_from"), values.get("valid_to"))
+        problems = []
+        for name in ("text", "en"):
+            if values.get(name):
+                problems += dated_text_problems(values[name], values.get("valid_from"), values.get("valid_to"))
         if problems:
             raise ValueError("; ".join(problems))
         return values
@@ -175,6 +250,7 @@ class AgeWindow(StrictModel):
     min_age: int
     max_age: Optional[int] = None  # None: the single age min_age
     label: Optional[str] = None  # what is due then, if it differs from the offer's label
+    label_en: Optional[str] = None
 
     @validator("min_age")
     def _positive(cls, v: int) -> int:
@@ -186,7 +262,7 @@ class AgeWindow(StrictModel):
     def _ordered(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         if values.get("max_age") is not None and values["max_age"] < values["min_age"]:
             raise ValueError("max_age is below min_age")
-        return values
+        return _english(values, (("label", "label_en"),))
 
     @property
     def upper(self) -> int:
@@ -221,7 +297,7 @@ class Campaign(StrictModel):
     start: date
     end: date
     source_id: str
-    usual: Optional[Line] = None
+    usual: Optional[PreventionLine] = None
     check: Optional[PreventionLink] = None
 
     @validator("season")
@@ -245,7 +321,11 @@ class Rhythm(StrictModel):
       `then_every_years` after the last window (75, 85... for the DTP booster).
     """
 
+    id: str
     text: str
+    en: Optional[str] = None
+    aspects: List[str] = []  # besides `frequency`
+    leads: List[str] = []
     source_id: str
     to_check: bool = False
     every_years: Optional[int] = None
@@ -256,7 +336,9 @@ class Rhythm(StrictModel):
     doses: List[Dose] = []
     campaign: Optional[Campaign] = None
 
-    _text = validator("text", allow_reuse=True)(_nonblank)
+    _text = validator("text", "en", allow_reuse=True)(_nonblank)
+    _id = validator("id", allow_reuse=True)(_line_id)
+    _aspects = validator("aspects", "leads", allow_reuse=True)(_known_aspects)
 
     @validator("at_ages", pre=True)
     def _windows(cls, v: Any) -> Any:
@@ -287,7 +369,7 @@ class Rhythm(StrictModel):
         for a, b in zip(windows, windows[1:]):
             if b.min_age <= a.upper:
                 raise ValueError("at_ages windows must be increasing and must not overlap")
-        return values
+        return _english(values, (("text", "en"),))
 
     def windows(self, up_to: int = MAX_AGE_YEARS) -> List[AgeWindow]:
         """The windows, with the "then every N years" ones expanded up to `up_to`."""
@@ -304,6 +386,7 @@ class Who(StrictModel):
     """One group of people the offer is for. All given conditions must hold."""
 
     label: Optional[str] = None  # "Rattrapage", "Pendant la grossesse", "Personnes à risque"
+    label_en: Optional[str] = None
     min_age: Optional[int] = None
     max_age: Optional[int] = None
     min_age_months: Optional[int] = None
@@ -311,14 +394,17 @@ class Who(StrictModel):
     sex: Sex = "any"
     pregnancy: Pregnancy = "any"
     pregnancy_window: Optional[str] = None
+    pregnancy_window_en: Optional[str] = None
     risk_group: Optional[str] = None  # applies only to people in this group (chronic illness...)
+    risk_group_en: Optional[str] = None
     catch_up: bool = False  # a catch-up ("rattrapage"): due now, never announced as a next step
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
     rhythm: Optional[Rhythm] = None  # overrides the offer's rhythm for this group
     source_id: str
 
-    _texts = validator("label", "pregnancy_window", "risk_group", allow_reuse=True)(_nonblank)
+    _texts = validator("label", "pregnancy_window", "risk_group", "label_en", "pregnancy_window_en", "risk_group_en",
+                       allow_reuse=True)(_nonblank)
 
     @validator("min_age", "max_age", "min_age_months", "max_age_months")
     def _not_negative(cls, v: Optional[int]) -> Optional[int]:
@@ -344,7 +430,8 @@ class Who(StrictModel):
         start, end = values.get("valid_from"), values.get("valid_to")
         if start and end and end < start:
             raise ValueError("valid_to is before valid_from")
-        return values
+        return _english(values, (("label", "label_en"), ("pregnancy_window", "pregnancy_window_en"),
+                                 ("risk_group", "risk_group_en")))
 
     @property
     def min_months(self) -> int:
@@ -370,6 +457,7 @@ def _as_months(years: Optional[int], months: Optional[int], upper: bool) -> Opti
 class Offer(StrictModel):
     id: str
     label: str  # short French label, used in lists and in "à 50 ans : <label>"
+    label_en: str  # the same in English ("Breast cancer screening")
     keywords: List[str]  # words of a question that point to this offer (accents/case ignored)
     weak_keywords: List[str] = []  # generic words, used only when no offer has a specific match
     who: List[Who]
@@ -385,7 +473,7 @@ class Offer(StrictModel):
     no_official_source: Optional[str] = None  # why the main source is not official (never rendered)
     editor_note: Optional[str] = None  # for the people who maintain the file (never rendered)
 
-    _label = validator("label", allow_reuse=True)(_nonblank)
+    _label = validator("label", "label_en", allow_reuse=True)(_nonblank)
 
     @validator("id")
     def _snake(cls, v: str) -> str:
@@ -408,11 +496,48 @@ class Offer(StrictModel):
         problems = []
         for i, who in enumerate(values["who"]):
             rhythm = who.rhythm or values["rhythm"]
-            for problem in dated_text_problems(rhythm.text, who.valid_from, who.valid_to):
-                problems.append(f"who[{i}] rhythm {problem}")
+            for text in filter(None, (rhythm.text, rhythm.en)):
+                for problem in dated_text_problems(text, who.valid_from, who.valid_to):
+                    problems.append(f"who[{i}] rhythm {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return values
+
+    @root_validator(skip_on_failure=True)
+    def _notes_say_their_aspects(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        bare = [note.id for note in values.get("notes") or [] if not note.aspects]
+        if bare:
+            raise ValueError(f"notes without aspects: {', '.join(bare)} (list the aspects each note answers)")
+        section = {"coverage": "coverage", "how": "how"}
+        for name in ("coverage", "how", "notes"):
+            for line in values.get(name) or []:
+                extra = set(line.leads) - set(line.aspects) - {section.get(name)}
+                if extra:
+                    raise ValueError(f"{line.id}: leads {sorted(extra)} that it does not answer (add them to aspects)")
+        _english(values, (("label", "label_en"),))
+        return values
+
+    @property
+    def rhythms(self) -> List[Rhythm]:
+        """Every rhythm of the offer (its own, then its groups'), each once."""
+        out: List[Rhythm] = [self.rhythm] if self.rhythm else []
+        for who in self.who:
+            if who.rhythm is not None and all(who.rhythm is not r for r in out):
+                out.append(who.rhythm)
+        return out
+
+    @property
+    def lines(self) -> List[PreventionLine]:
+        """Every addressable line of the offer: rhythms, campaign texts, coverage, how, notes."""
+        out: List[PreventionLine] = []
+        for rhythm in self.rhythms:
+            out.append(rhythm)  # type: ignore[arg-type]  (a rhythm has id, text, en, source_id)
+            if rhythm.campaign and rhythm.campaign.usual:
+                out.append(rhythm.campaign.usual)
+        return out + list(self.coverage) + list(self.how) + list(self.notes)
+
+    def line(self, line_id: str):
+        return find_by_id(self.lines, line_id, f"{self.id} line")
 
     def rhythm_for(self, who: Who) -> Rhythm:
         return who.rhythm or self.rhythm  # type: ignore[return-value]
@@ -443,6 +568,16 @@ class PreventionCalendar(StrictModel):
         if dupes:
             raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
         return v
+
+    @root_validator(skip_on_failure=True)
+    def _unique_line_ids(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        ids: List[str] = []
+        for offer in values["offers"]:
+            ids += [line.id for line in offer.lines]
+        dupes = duplicates(ids)
+        if dupes:
+            raise ValueError(f"duplicate line ids: {', '.join(dupes)}")
+        return values
 
     @root_validator(skip_on_failure=True)
     def _sources_exist(cls, values: Dict[str, Any]) -> Dict[str, Any]:
@@ -501,6 +636,7 @@ __all__ = [
     "Offer",
     "PreventionCalendar",
     "PreventionLink",
+    "PreventionLine",
     "PreventionSource",
     "RESEARCH_NOTE_PATTERNS",
     "Rhythm",

@@ -191,8 +191,8 @@ def _offer_data(data, offer_id):
 def test_a_dated_line_is_not_stated_after_its_period(tmp_path, monkeypatch):
     def add_dated_note(data):
         _offer_data(data, "hpv_vaccine")["coverage"].append({
-            "text": "prise en charge exceptionnelle jusqu'au 31 mars 2026",
-            "valid_to": "2026-03-31", "source_id": "ordre_sf_gardasil"})
+            "id": "hpv_vaccine.coverage.exceptional", "text": "prise en charge exceptionnelle jusqu'au 31 mars 2026",
+            "en": "exceptional coverage until 31 March 2026", "valid_to": "2026-03-31", "source_id": "ordre_sf_gardasil"})
 
     calendar = load_prevention(_calendar(tmp_path, add_dated_note))
     monkeypatch.setattr(prevention, "load_prevention", lambda path=None: calendar)
@@ -281,14 +281,19 @@ def test_editor_notes_are_never_rendered():
         (lambda d: d["sources"][0].update(url="https://www.ameli.fr"), "bare domain"),
         (lambda d: d["sources"][0].update(canonical_url="https://www.service-public.fr/"), "bare domain"),
         (lambda d: d["sources"][0].update(note="vu dans le fichier 002_cpam.txt, lignes 29-30"), "research notes"),
+        # every line has an id and its English wording (issue 16): the mutations below add them, so
+        # that the message checked is the one of the rule under test
         (lambda d: _offer_data(d, "eps")["how"].append(
-            {"text": "ne pas publier avant vérification", "source_id": "sp_f170"}), "research notes"),
+            {"id": "eps.how.draft", "text": "ne pas publier avant vérification", "en": "draft, to be checked",
+             "source_id": "sp_f170"}), "research notes"),
         (lambda d: _offer_data(d, "eps")["next_step_link"].update(url="https://www.service-public.fr"), "bare domain"),
         (lambda d: _offer_data(d, "eps").update(source_ids=["april_eps", "sp_f170"]), "no_official_source"),
         (lambda d: _offer_data(d, "eps")["coverage"].append(
-            {"text": "gratuit jusqu'au 31 décembre 2026", "source_id": "sp_f170"}), "has no valid_to"),
+            {"id": "eps.coverage.until", "text": "gratuit jusqu'au 31 décembre 2026", "en": "free of charge",
+             "source_id": "sp_f170"}), "has no valid_to"),
         (lambda d: _offer_data(d, "eps")["coverage"].append(
-            {"text": "gratuit depuis le 1er janvier 2026", "source_id": "sp_f170"}), "has no valid_from"),
+            {"id": "eps.coverage.since", "text": "gratuit depuis le 1er janvier 2026", "en": "free of charge",
+             "source_id": "sp_f170"}), "has no valid_from"),
         (lambda d: _offer_data(d, "mt_dents")["who"][0].pop("valid_from"), "has no valid_from"),
         (lambda d: _offer_data(d, "flu_vaccine")["rhythm"]["campaign"].update(season="2025/26"), "season"),
     ],
