@@ -53,14 +53,18 @@ def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
     ]
 
 
-def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str]) -> None:
+def local_reply(tracker: Tracker, topic_need: Optional[str]) -> Optional[str]:
     """After an answer on a topic (a right, prevention): the local service the message's place selects,
-    or the contacts of a service it also names (MAS, médiateur…). Nothing when there is none."""
+    or the contacts of a service it also names (MAS, médiateur…). None when there is none."""
     text = (tracker.latest_message or {}).get("text") or ""
     if not text or is_button_payload(text):
-        return
+        return None
     partner = bool(tracker.get_slot("partner_mode")) or is_partner_message(text)
-    reply = local_services(text, topic_need, partner)
+    return local_services(text, topic_need, partner, full=False)  # the first reply stays short
+
+
+def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str]) -> None:
+    reply = local_reply(tracker, topic_need)
     if reply:
         dispatcher.utter_message(text=reply)
 

@@ -9,11 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contacts import utter_local_services
+from actions.contacts import local_reply
 from actions.eligibility_form import utter_verdict
 from actions.tracker_facts import is_button_payload
 from bot import eligibility, topics
-from bot.answers import answer_right, render_right_summary
+from bot.answers import MAX_FIRST_REPLY, answer_right, render_right_summary
 from bot.aspects import OVERVIEW, OWN_CASE
 from bot.contacts import NEED_OF_RIGHT
 from bot.facts import describe_facts, facts_in_sentence
@@ -41,20 +41,31 @@ class ActionAnswerRight(Action):
 
         reading = aspect_of(message, "right", entity_values(message, "aspect"))
         if intent == "check_eligibility" or reading.aspect == OWN_CASE:
+            if reading.aspect == OWN_CASE and not is_button_payload(text):
+                # "je peux avoir l'AME ?": the rule that decides it first, then the questions of the check
+                rule = answer_right(right, "who", read_params(text, date.today()), question=text).shortened()
+                dispatcher.utter_message(text=rule.text())
             return self.start_check(dispatcher, right, text)
 
         language = language_of(message)
+        # the local service of the place named in the question, or a service it also asks about (MAS…)
+        local = local_reply(tracker, NEED_OF_RIGHT.get(right))
         if reading.aspect == OVERVIEW:
             dispatcher.utter_message(text=render_right_summary(right), buttons=topics.right_buttons(right, OVERVIEW))
-        else:
-            params = None if is_button_payload(text) else read_params(text, date.today())
-            answer = answer_right(right, reading.aspect, params, language=language)
-            reply = answer.text()
-            if reading.also_own_case and language == "fr":  # a mixed question: the answer, then the offer
-                reply += "\n" + topics.OFFER_TO_CHECK
-            dispatcher.utter_message(text=reply, buttons=topics.right_buttons(right, reading.aspect, language))
-        # the local service of the place named in the question, or a service it also asks about (MAS…)
-        utter_local_services(dispatcher, tracker, NEED_OF_RIGHT.get(right))
+            if local:
+                dispatcher.utter_message(text=local)
+            return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
+
+        params = None if is_button_payload(text) else read_params(text, date.today())
+        answer = answer_right(right, reading.aspect, params, language=language, question=text)
+        if local and len(answer.text()) + len(local) + 1 > MAX_FIRST_REPLY:
+            answer = answer.shortened()  # the most direct sentence, so the local contact fits
+        reply = answer.text()
+        if reading.also_own_case and language == "fr":  # a mixed question: the answer, then the offer
+            reply += "\n" + topics.OFFER_TO_CHECK
+        if local and len(reply) + len(local) + 1 <= MAX_FIRST_REPLY:
+            reply += "\n" + local
+        dispatcher.utter_message(text=reply, buttons=topics.right_buttons(right, reading.aspect, language))
         return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
 
     @staticmethod

@@ -164,6 +164,10 @@ class RightAnswer:
     gap: bool = False
     language: str = "fr"
 
+    def shortened(self) -> "RightAnswer":
+        """Only the most direct sentence (to leave room for a local contact in the first reply)."""
+        return RightAnswer(self.sentences[:1], self.source, self.gap, self.language)
+
     def text(self) -> str:
         lines = list(self.sentences)
         if self.source is not None:
@@ -303,11 +307,12 @@ def _line_text(line, english: bool) -> str:
 
 
 def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[date] = None,
-                 language: str = "fr") -> RightAnswer:
+                 language: str = "fr", question: str = "") -> RightAnswer:
     """The answer to one aspect of a right, for the person's parameters, in 1–3 short sentences.
 
     `aspect` is a right aspect of bot/aspects.py or "what_is"; with no line for it, the answer is an
-    honest gap that names the right's official page (RightAnswer.gap)."""
+    honest gap that names the right's official page (RightAnswer.gap). Among the aspect's lines, those
+    that share the question's rarer words come first ("retraité", "chômage"), then the card's order."""
     on = on or date.today()
     english = language == "en"
     card = get_right(right_id)
@@ -320,7 +325,7 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
     if aspect == "what_is":
         sentences.append((card.summary_en or card.summary) if english else card.summary)
     # Rule clauses kept beside a figure ("vous êtes mineur") read only inside a sentence: not said alone.
-    lines = [line for line in card.lines_for(aspect) if line.text[:1].isupper()]
+    lines = closest_first(card, [line for line in card.lines_for(aspect) if line.text[:1].isupper()], question)
     for line in lines:
         text = _line_text(line, english)
         if len(sentences) >= MAX_ANSWER_LINES or len(" ".join(sentences + [text])) > ANSWER_BUDGET:
@@ -334,6 +339,44 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
     if not sentences:
         return honest_gap(card, aspect, english)
     return RightAnswer(tuple(sentences), source, language=language)
+
+
+# Words shared with the question that move a line first: accent- and case-folded, cut to their first
+# letters so "retraité"/"retraite" and "chômeur"/"chômage" meet (a light stem, no dictionary).
+STEM_LETTERS = 5
+MIN_SIMILARITY = 0.12
+# Words of any question or line, which say nothing of what is asked.
+COMMON_WORDS = frozenset(
+    "les des une est etait sont ete etre avoir avait ont vous votre vos nous notre pour par dans avec sur "
+    "sans qui que quoi quel quelle quels quelles comment combien quand elle ils elles son sa ses leur leurs "
+    "cette ces aux mais ou donc car pas plus personne peut peux faut fait droit droits the and for".split()
+)
+
+
+def _stems(text: str) -> List[str]:
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return [w[:STEM_LETTERS] for w in re.findall(r"[a-z0-9]{3,}", folded) if w not in COMMON_WORDS]
+
+
+def _similarities(card, lines, question: str) -> List[float]:
+    """Cosine similarity, TF-IDF weighted over the card's lines, between the question and each line."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit([l.text for l in card.lines] + [question])
+    matrix = vectorizer.transform([question] + [line.text for line in lines])
+    return list((matrix[1:] @ matrix[0].T).toarray().ravel())
+
+
+def closest_first(card, lines, question: str):
+    """The lines sharing the question's distinctive words first (best first), the others in card order."""
+    if not question or len(lines) < 2:
+        return lines
+    scores = _similarities(card, lines, question)
+    close = sorted((i for i, score in enumerate(scores) if score >= MIN_SIMILARITY), key=lambda i: -scores[i])
+    return [lines[i] for i in close] + [line for i, line in enumerate(lines) if i not in close]
 
 
 def honest_gap(card, aspect: str, english: bool = False) -> RightAnswer:

@@ -53,10 +53,6 @@ def block_metadata(message: Message) -> Dict[str, Any]:
 class AspectClassifier(LinearIntentClassifier):
     MODEL_FILE = "aspect_classifier.skops"
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**LinearIntentClassifier.get_default_config(), "ranking_length": 5}
-
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "AspectClassifier":
@@ -91,7 +87,8 @@ class AspectClassifier(LinearIntentClassifier):
         aspect_probabilities = self.model["classifier"].predict_proba(features)
         aspect_names = self.model["classifier"].classes_
         for message, row in zip(readable, aspect_probabilities):
-            order = np.argsort(row)[::-1][: self.config["ranking_length"]]
+            # every aspect is ranked: the action keeps those of the subject's family (bot.questions)
+            order = np.argsort(row)[::-1]
             ranking = [{"name": str(aspect_names[i]), "confidence": float(row[i])} for i in order]
             message.set(ASPECT, {**ranking[0], "ranking": ranking}, add_to_output=True)
         language_model = self.model.get("language")
