@@ -280,3 +280,22 @@ def test_a_second_group_of_alternatives_must_also_be_present():
 def test_a_reply_without_the_element_is_not_answered():
     s = score_reply(_item(), ["La Complémentaire santé solidaire paie la part de vos soins non remboursée."])
     assert not s.answered and s.matched is None
+
+
+def test_the_nlu_copy_of_the_training_part_is_up_to_date_and_holds_no_held_out_question():
+    from scripts import bank_to_nlu
+
+    generated = bank_to_nlu.OUTPUT.read_text(encoding="utf-8")
+    assert generated == bank_to_nlu.render(), "run scripts/bank_to_nlu.py"
+    for item in BANK:
+        if item["split"] == "heldout":
+            assert f"- {' '.join(item['text'].split())}\n" not in generated, item["id"]
+
+
+def test_no_held_out_question_is_a_training_example():
+    from pathlib import Path
+
+    nlu = "\n".join(p.read_text(encoding="utf-8").lower() for p in (Path(BANK_DIR).parent.parent / "data" / "nlu").glob("*.yml"))
+    leaked = [item["id"] for item in BANK
+              if item["split"] == "heldout" and f"- {' '.join(item['text'].split()).lower()}\n" in nlu]
+    assert leaked == []
