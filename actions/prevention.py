@@ -14,7 +14,7 @@ from actions.tracker_facts import is_button_payload
 from bot import topics
 from bot.aspects import OVERVIEW
 from bot.parsing import Parsed
-from bot.questions import aspect_of, entity_values, language_of
+from bot.questions import PREVENTION_SURE, aspect_of, entity_values, language_of
 from bot.formatting import source_line
 from bot.prevention import answer_offer, direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
 from bot.prevention_intake import (
@@ -86,7 +86,8 @@ class ActionAnswerPrevention(Action):
             if OVERVIEW in entity_values(message, "aspect"):  # "Tout savoir sur ce sujet": the whole offer
                 dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
             else:
-                answer = answer_offer(offer, reading.aspect, person, language=language)
+                aspect = reading.aspect if reading.confidence >= PREVENTION_SURE else OVERVIEW
+                answer = answer_offer(offer, aspect, person, language=language)
                 dispatcher.utter_message(text=answer_text(answer, language), buttons=offer_buttons(offer, reading.aspect))
             # the health examination centre of the town named in the question ("j'habite à Avignon…")
             utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None)

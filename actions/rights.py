@@ -19,7 +19,7 @@ from bot.contacts import NEED_OF_RIGHT
 from bot.facts import describe_facts, facts_in_sentence
 from bot.knowledge import get_right
 from bot.question_params import read_params
-from bot.questions import aspect_of, entity_values, language_of
+from bot.questions import aspect_of, aspect_ranking, entity_values, language_of
 
 
 class ActionAnswerRight(Action):
@@ -57,7 +57,8 @@ class ActionAnswerRight(Action):
             return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
 
         params = None if is_button_payload(text) else read_params(text, date.today())
-        answer = answer_right(right, reading.aspect, params, language=language, question=text)
+        answer = answer_right(right, reading.aspect, params, language=language, question=text,
+                              ranking=aspect_ranking(message, "right"))
         if local and len(answer.text()) + len(local) + 1 > MAX_FIRST_REPLY:
             answer = answer.shortened()  # the most direct sentence, so the local contact fits
         reply = answer.text()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from bot.aspects import label as aspect_label
 from bot.eligibility import FACT_LABELS, Verdict
@@ -307,27 +307,36 @@ def _line_text(line, english: bool) -> str:
 
 
 def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[date] = None,
-                 language: str = "fr", question: str = "") -> RightAnswer:
+                 language: str = "fr", question: str = "",
+                 ranking: Optional[Sequence[Tuple[str, float]]] = None) -> RightAnswer:
     """The answer to one aspect of a right, for the person's parameters, in 1–3 short sentences.
 
-    `aspect` is a right aspect of bot/aspects.py or "what_is"; with no line for it, the answer is an
-    honest gap that names the right's official page (RightAnswer.gap). Among the aspect's lines, those
-    that share the question's rarer words come first ("retraité", "chômage"), then the card's order."""
+    `aspect` is a right aspect of bot/aspects.py ("what_is" gives the card's summary); `ranking`, the
+    NLU's probability of each aspect, when known. Each sentence line of the card is scored by the
+    probability of its aspects plus its closeness to the question's distinctive words, so a line that
+    matches the question ("retraité", "chômage") comes first and an unsure aspect still finds its
+    answer; equal scores keep the card's order (its most direct line first). With nothing to say on
+    the aspect, the answer is an honest gap naming the right's official page (RightAnswer.gap)."""
     on = on or date.today()
     english = language == "en"
     card = get_right(right_id)
+    probabilities = dict(ranking or ())
+    probabilities[aspect] = max(probabilities.values(), default=1.0)  # the aspect decided counts as the likeliest
     sentences: List[str] = []
     source: Optional[Source] = None
-    computed = COMPUTED.get((right_id, aspect))
-    if computed is not None:
-        text, source = computed(card, params, on, english)
-        sentences.append(text)
+    for asked in sorted(probabilities, key=lambda a: -probabilities[a]):
+        computed = COMPUTED.get((right_id, asked))
+        if computed is not None and probabilities[asked] >= MIN_COMPUTED_PROBABILITY:
+            text, figure_source = computed(card, params, on, english)
+            sentences.append(text)
+            source = source or figure_source
+            break
     if aspect == "what_is":
         sentences.append((card.summary_en or card.summary) if english else card.summary)
-    # Rule clauses kept beside a figure ("vous êtes mineur") read only inside a sentence: not said alone.
-    lines = closest_first(card, [line for line in card.lines_for(aspect) if line.text[:1].isupper()], question)
-    for line in lines:
+    for line in ranked_lines(card, probabilities, question):
         text = _line_text(line, english)
+        if text in sentences:
+            continue
         if len(sentences) >= MAX_ANSWER_LINES or len(" ".join(sentences + [text])) > ANSWER_BUDGET:
             if sentences:
                 break
@@ -341,10 +350,27 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
     return RightAnswer(tuple(sentences), source, language=language)
 
 
-# Words shared with the question that move a line first: accent- and case-folded, cut to their first
+# A computed figure (a ceiling, an amount) leads when its aspect is at least this likely.
+MIN_COMPUTED_PROBABILITY = 0.25
+# A line is said when its score (probability of its aspects + weighted closeness) reaches this.
+MIN_LINE_SCORE = 0.2
+SIMILARITY_WEIGHT = 1.0
+
+
+def ranked_lines(card, probabilities: Dict[str, float], question: str) -> List[Any]:
+    """The card's sentence lines worth saying, best first. Rule clauses kept beside a figure
+    ("vous êtes mineur") read only inside a sentence and are never said alone."""
+    lines = [line for line in card.lines if line.text[:1].isupper()]
+    closeness = _similarities(card, lines, question) if question else [0.0] * len(lines)
+    scores = [max(probabilities.get(a, 0.0) for a in line.aspects) + SIMILARITY_WEIGHT * close
+              for line, close in zip(lines, closeness)]
+    order = sorted(range(len(lines)), key=lambda i: -scores[i])  # stable: the card's order on ties
+    return [lines[i] for i in order if scores[i] >= MIN_LINE_SCORE]
+
+
+# Words shared with the question that move a line up: accent- and case-folded, cut to their first
 # letters so "retraité"/"retraite" and "chômeur"/"chômage" meet (a light stem, no dictionary).
 STEM_LETTERS = 5
-MIN_SIMILARITY = 0.12
 # Words of any question or line, which say nothing of what is asked.
 COMMON_WORDS = frozenset(
     "les des une est etait sont ete etre avoir avait ont vous votre vos nous notre pour par dans avec sur "
@@ -368,15 +394,6 @@ def _similarities(card, lines, question: str) -> List[float]:
     vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit([l.text for l in card.lines] + [question])
     matrix = vectorizer.transform([question] + [line.text for line in lines])
     return list((matrix[1:] @ matrix[0].T).toarray().ravel())
-
-
-def closest_first(card, lines, question: str):
-    """The lines sharing the question's distinctive words first (best first), the others in card order."""
-    if not question or len(lines) < 2:
-        return lines
-    scores = _similarities(card, lines, question)
-    close = sorted((i for i, score in enumerate(scores) if score >= MIN_SIMILARITY), key=lambda i: -scores[i])
-    return [lines[i] for i in close] + [line for i, line in enumerate(lines) if i not in close]
 
 
 def honest_gap(card, aspect: str, english: bool = False) -> RightAnswer:

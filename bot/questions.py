@@ -18,6 +18,10 @@ MIXED_OWN_CASE_CONFIDENCE = 0.2
 MIN_ENGLISH_CONFIDENCE = 0.7
 
 DEFAULT_ASPECT = {"right": "what_is", "prevention": OVERVIEW, "contact": OVERVIEW}
+# A prevention aspect read below this confidence was wrong 2 times in 3 on unseen questions, while
+# the offer's short overview (for whom, how often, coverage) answers three of its five aspects: below
+# it, the overview is given (measured with scripts/answer_eval.py, see docs/answering.md).
+PREVENTION_SURE = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,10 @@ def entity_values(parse_data: Dict[str, Any], entity: str) -> list:
 
 def is_english(parse_data: Optional[Dict[str, Any]]) -> bool:
     return language_of(parse_data or {}) == "en"
+
+
+def aspect_ranking(parse_data: Dict[str, Any], family: str) -> list:
+    """(aspect, probability) of the family's own aspects, best first (the shared ones left out)."""
+    allowed = set(FAMILIES[family])
+    reading = parse_data.get("aspect") or {}
+    return [(r["name"], float(r["confidence"])) for r in reading.get("ranking") or [] if r.get("name") in allowed]
