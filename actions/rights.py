@@ -60,13 +60,13 @@ class ActionAnswerRight(Action):
         answer = answer_right(right, reading.aspect, params, language=language, question=text,
                               ranking=aspect_ranking(message, "right"))
         if local and len(answer.text()) + len(local) + 1 > MAX_FIRST_REPLY:
-            answer = answer.shortened()  # the most direct sentence, so the local contact fits
+            answer = answer.shortened()  # the most direct sentence, so the local contact stays close to 600
         reply = answer.text()
         if reading.also_own_case and language == "fr":  # a mixed question: the answer, then the offer
             reply += "\n" + topics.OFFER_TO_CHECK
-        if local and len(reply) + len(local) + 1 <= MAX_FIRST_REPLY:
-            reply += "\n" + local
         dispatcher.utter_message(text=reply, buttons=topics.right_buttons(right, reading.aspect, language))
+        if local:  # a place or a service was named: its contact is part of the answer
+            dispatcher.utter_message(text=local)
         return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
 
     @staticmethod

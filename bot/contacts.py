@@ -1197,6 +1197,10 @@ NEED_OF_RIGHT = {"puma": "c2s_ame", "c2s": "c2s_ame", "ame": "c2s_ame", "soins_u
 SERVICE_NEEDS = ("renoncement", "reclamation", "aide_financiere")
 
 
+# Names of rights that a service's note may be about (the MAS "aussi aux personnes qui ont l'AME").
+TOPIC_WORDS = frozenset({"ame", "c2s", "css", "puma", "invalidite", "deces"})
+
+
 def local_services(text: str, topic_need: Optional[str], partner: bool = False, full: bool = True) -> Optional[str]:
     """What goes with an answer on a topic (a right, the health examination) when the message also
     names a service (MAS, médiateur, aide financière) or a place a convention covers; None otherwise.
@@ -1211,7 +1215,13 @@ def local_services(text: str, topic_need: Optional[str], partner: bool = False, 
         place = None  # the contact question asks which commune; here the topic's answer comes first
     service = next((n for n in needs_named(text) if n in SERVICE_NEEDS and n != topic_need), None)
     if service is not None:
-        return render_contacts(contacts_for(service, place, partner), full=full)
+        answer = contacts_for(service, place, partner)
+        # "j'ai l'AME, la MAS peut-elle m'aider ?": the service's note on the topic's right comes first
+        words = set(parsing.keyword_text(text).split())
+        on_topic = [n for n in answer.notes if words & set(parsing.keyword_text(n.text).split()) & TOPIC_WORDS]
+        if on_topic:
+            answer = replace(answer, notes=tuple(on_topic + [n for n in answer.notes if n not in on_topic]))
+        return render_contacts(answer, full=full)
     if topic_need is None or place is None or _own_scheme(place) or not place.cpam_id:
         return None
     k = load_contacts()
