@@ -111,6 +111,8 @@ class ActionAnswerContact(Action):
                 source = answer.sources[0]
                 lines.append(source_line(source.display_url, source.checked, "en") if language == "en"
                              else contact_source_line(source))
+            if need is not None and place is None and language == "fr":
+                lines.append(ASK_PLACE)  # the local CPAM's own contacts for this need depend on the place
             dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
             return events + [SlotSet("contact_need", need)]
 

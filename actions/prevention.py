@@ -16,7 +16,7 @@ from bot.aspects import OVERVIEW
 from bot.parsing import Parsed
 from bot.questions import PREVENTION_SURE, aspect_of, entity_values, language_of
 from bot.formatting import source_line
-from bot.prevention import answer_offer, direct_answer, find_offer, next_step_buttons, offers_for, render_prevention
+from bot.prevention import answer_offer, direct_answer, find_offer, names_an_offer, next_step_buttons, offers_for, render_prevention
 from bot.prevention_intake import (
     FORM_SLOTS,
     is_read,
@@ -77,6 +77,8 @@ class ActionAnswerPrevention(Action):
         text = message.get("text") or ""
         said = {} if is_button_payload(text) else slots_from_sentence(text)
         offer = next(iter(entity_values(message, "prevention_offer")), None) or find_offer(text)
+        if offer is not None and "prevention_age_years" in said and not names_an_offer(text):
+            offer = None  # "ma mère a 70 ans, quels vaccins ?": her plan, not the generic booster card
         if offer is not None:
             # A question on one offer is answered for the person as far as the sentence describes them;
             # nothing the answer does not depend on is asked (no sex question for the flu vaccine).

@@ -1340,7 +1340,9 @@ def _rank(answer: NeedContacts, line: ContactLine) -> int:
     if any(line is s for s in answer.partner_steps):
         if line.kind == "motif":  # another CPAM's table only with its caveat (full answer)
             return 99 if any(s.item_id == "motifs_variables" for s in answer.partner_steps) else -5
-        return {"espace_partenaires": -6, "regle_nir": -2, "dossier_urgent": 5, "regle_texte_libre": 7}.get(line.item_id, 10)
+        # the person's consent is the precondition of any transmission: it stays in the first reply
+        return {"espace_partenaires": -6, "consentement_mas": -3, "regle_nir": -2, "dossier_urgent": 5,
+                "regle_texte_libre": 7}.get(line.item_id, 10)
     if line is answer.caisse_page:
         return 5 if answer.cpam_id else 2
     if line.item_id == "tel_3646":

@@ -692,11 +692,22 @@ def find_offer(text: str) -> Optional[str]:
     offers matched equally, the one whose groups include the age the question gives wins ("ma fille
     a 11 mois, quels vaccins ?" is about the infant vaccines).
     """
+    return _best_offer(text)[0]
+
+
+def names_an_offer(text: str) -> bool:
+    """Does the question name one offer by one of its own words ("grippe", "mammographie"), not only
+    by a generic one ("vaccins")? "ma mère a 70 ans, quels vaccins ?" asks for her plan."""
+    return _best_offer(text)[1] > 0
+
+
+def _best_offer(text: str) -> Tuple[Optional[str], int]:
+    """(best offer, its strong keywords' score)."""
     if not isinstance(text, str):
-        return None
+        return None, 0
     words = _words(_clean(text)[:MAX_SENTENCE_CHARS])
     if not words:
-        return None
+        return None, 0
     on = date.today()
     person: Any = ...  # read only when two offers tie on their keywords
     best, best_score = None, (0, 0, 0)
@@ -712,7 +723,7 @@ def find_offer(text: str) -> Optional[str]:
         score = (strong_score, _fits_age(offer, person, on), weak_score)
         if score > best_score:
             best, best_score = offer.id, score
-    return best
+    return best, best_score[0]
 
 
 def direct_answer(offer_id: str, today: Optional[date] = None) -> str:
@@ -877,7 +888,7 @@ def age_from_text(text: str, today: Optional[date] = None) -> Parsed:
 # never by their position), and, when the person is known (age, sex, pregnancy), says first what
 # holds for them. It never asks anything.
 
-MAX_ASPECT_CHARS = 430
+MAX_ASPECT_CHARS = 470  # with its source line, the first reply stays within 600 characters
 CHECK_EN = " (to be checked)"
 LANGUAGES = ("fr", "en")
 ANSWER_ASPECTS = (*PREVENTION_ASPECTS, OVERVIEW)
@@ -1487,6 +1498,12 @@ def answer_offer(offer_id: str, aspect: str, person: Optional[Person] = None,
         # a lead about the person answers their age, rhythm or situation, not the coverage or the way
         gap = not body and (lead is None or aspect in ("coverage", "how"))
     parts += body
+    if aspect in ("coverage", "how") and not gap:
+        # a seasonal vaccine is free during its campaign: say where the campaign stands today
+        campaigns = [r.campaign for r in offer.rhythms if r.campaign is not None]
+        if campaigns and not any(_campaign(campaigns[0], on, language) in p.text for p in parts):
+            campaign = _Part(_campaign(campaigns[0], on, language), tuple(_campaign_cites(campaigns[0], on)))
+            parts.insert(len(parts) - len(body) + 1, campaign)  # right after the coverage itself
     parts = _name_once(parts, offer, language)
     if gap:
         text, kept = _fit_text(parts, language, MAX_ASPECT_CHARS - len(_gap_text(offer, aspect, language, calendar)) - 1)
