@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contacts import local_reply
 from actions.eligibility_form import utter_verdict
-from actions.tracker_facts import is_button_payload
+from actions.tracker_facts import is_button_payload, last_question_text
 from bot import eligibility, topics
 from bot.answers import MAX_FIRST_REPLY, answer_right, render_right_summary
 from bot.aspects import OVERVIEW, OWN_CASE
@@ -45,7 +45,8 @@ class ActionAnswerRight(Action):
                 # "je peux avoir l'AME ?": the rule that decides it first, then the questions of the check
                 rule = answer_right(right, "who", read_params(text, date.today()), question=text).shortened()
                 dispatcher.utter_message(text=rule.text())
-            return self.start_check(dispatcher, right, text)
+            said = last_question_text(tracker) if is_button_payload(text) else text
+            return self.start_check(dispatcher, right, said)
 
         language = language_of(message)
         # the local service of the place named in the question, or a service it also asks about (MAS…)
@@ -73,7 +74,7 @@ class ActionAnswerRight(Action):
     def start_check(dispatcher: CollectingDispatcher, right: str, text: str) -> List[EventType]:
         dispatcher.utter_message(response="utter_eligibility_intro", right_label=get_right(right).label)
         # Facts already given in the question ("900 € par mois, seule") are not asked again.
-        prefilled = {} if is_button_payload(text) else facts_in_sentence(text, eligibility.FACTS[right])
+        prefilled = facts_in_sentence(text, eligibility.FACTS[right]) if text else {}
         noted = describe_facts(prefilled)
         if noted:
             dispatcher.utter_message(text=noted)

@@ -21,3 +21,13 @@ def situation_from(tracker: Tracker) -> Dict[str, Any]:
 
 def is_button_payload(text: str) -> bool:
     return text.startswith("/")
+
+
+def last_question_text(tracker: Tracker) -> str:
+    """The person's last typed message before the current one (a button tap carries no facts:
+    "Vérifier si j'y ai droit" after "mon mari est décédé, il était au chômage…" reads that sentence)."""
+    user_texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    for text in reversed(user_texts[:-1]):
+        if text and not is_button_payload(text):
+            return text
+    return ""

@@ -108,8 +108,11 @@ def test_a_death_story_is_read_and_only_the_missing_facts_are_asked(conversation
     first = conversation.say_text(
         "mon mari est décédé, il était au chômage, est-ce que j'ai droit à quelque chose ?"
     )
-    assert "au chômage indemnisé" in first and "conjoint" in first
-    assert "date" in first  # the death date is the first fact still missing
+    assert "au chômage indemnisé" in first  # the rule that answers it, first
+    assert "Vérifier si j’y ai droit" in first
+    check = conversation.say_text('/check_eligibility{"right":"capital_deces"}')
+    assert "au chômage indemnisé" in check and "conjoint" in check  # read from the first sentence
+    assert "date" in check  # the death date is the first fact still missing
 
 
 def test_out_of_scope_gets_a_polite_answer_and_the_menu(conversation):

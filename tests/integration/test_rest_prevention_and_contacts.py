@@ -42,8 +42,10 @@ def test_a_partner_at_wattrelos_gets_the_roubaix_tourcoing_partner_route(convers
     )
     assert "Espace Partenaires" in answer
     assert "Roubaix-Tourcoing" in answer
-    assert "consentement" in answer
-    assert "jamais par son NIR" in answer
+    assert len(answer) <= 600 + len("Préparer la demande d'accompagnement (MAS) ici\nPlus de détails\nAutre sujet\n")
+    details = conversation.say_text('/ask_contact{"contact_need":"renoncement","aspect":"overview"}')  # "Plus de détails"
+    assert "consentement" in details
+    assert "jamais par son NIR" in details
 
 
 def test_a_death_in_annecy_gets_the_capital_deces_route_with_haute_savoie_and_national_channels(conversation):
