@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_facts import is_button_payload
 from bot import topics
+from bot.answers import MAX_FIRST_REPLY
 from bot.aspects import OVERVIEW
 from bot.formatting import source_line
 from bot.questions import aspect_of, entity_values, language_of
@@ -53,18 +54,25 @@ def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
     ]
 
 
-def local_reply(tracker: Tracker, topic_need: Optional[str]) -> Optional[str]:
+# A local contact is worth its place in the first reply with at least this many characters.
+MIN_LOCAL_CHARS = 320
+
+
+def local_reply(tracker: Tracker, topic_need: Optional[str], answer_chars: int = 0) -> Optional[str]:
     """After an answer on a topic (a right, prevention): the local service the message's place selects,
-    or the contacts of a service it also names (MAS, médiateur…). None when there is none."""
+    or the contacts of a service it also names (MAS, médiateur…), in what the answer leaves of the
+    600-character first reply (MIN_LOCAL_CHARS at least). None when there is none."""
     text = (tracker.latest_message or {}).get("text") or ""
     if not text or is_button_payload(text):
         return None
     partner = bool(tracker.get_slot("partner_mode")) or is_partner_message(text)
-    return local_services(text, topic_need, partner, full=False)  # the first reply stays short
+    room = max(MAX_FIRST_REPLY - answer_chars - 1, MIN_LOCAL_CHARS)
+    return local_services(text, topic_need, partner, full=False, limit=room)
 
 
-def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str]) -> None:
-    reply = local_reply(tracker, topic_need)
+def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str],
+                         answer_chars: int = 0) -> None:
+    reply = local_reply(tracker, topic_need, answer_chars)
     if reply:
         dispatcher.utter_message(text=reply)
 
@@ -111,7 +119,7 @@ class ActionAnswerContact(Action):
                 source = answer.sources[0]
                 lines.append(source_line(source.display_url, source.checked, "en") if language == "en"
                              else contact_source_line(source))
-            if need is not None and place is None and language == "fr":
+            if need is not None and place is None and language == "fr" and len("\n".join(lines + [ASK_PLACE])) <= MAX_FIRST_REPLY:
                 lines.append(ASK_PLACE)  # the local CPAM's own contacts for this need depend on the place
             dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
             return events + [SlotSet("contact_need", need)]

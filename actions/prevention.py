@@ -12,6 +12,7 @@ from actions.contacts import utter_local_services
 from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
+from bot.answers import MAX_FIRST_REPLY
 from bot.aspects import OVERVIEW
 from bot.parsing import Parsed
 from bot.questions import PREVENTION_SURE, aspect_of, entity_values, language_of
@@ -90,8 +91,14 @@ class ActionAnswerPrevention(Action):
             else:
                 aspect = reading.aspect if reading.confidence >= PREVENTION_SURE else OVERVIEW
                 answer = answer_offer(offer, aspect, person, language=language)
-                dispatcher.utter_message(text=answer_text(answer, language), buttons=offer_buttons(offer, reading.aspect))
-            # the health examination centre of the town named in the question ("j'habite à Avignon…")
+                text = answer_text(answer, language)
+                if len(text) > MAX_FIRST_REPLY:  # a long source address: fewer sentences
+                    room = MAX_FIRST_REPLY - (len(text) - len(answer.text))
+                    text = answer_text(answer_offer(offer, aspect, person, language=language, limit=room), language)
+                dispatcher.utter_message(text=text, buttons=offer_buttons(offer, reading.aspect))
+                # the health examination centre of the town named in the question ("j'habite à Avignon…")
+                utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None, len(text))
+                return [SlotSet("prevention_requested", False)]
             utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None)
             return [SlotSet("prevention_requested", False)]
         values = {**dict.fromkeys(FORM_SLOTS), **said}

@@ -49,9 +49,9 @@ class ActionAnswerRight(Action):
             return self.start_check(dispatcher, right, said)
 
         language = language_of(message)
-        # the local service of the place named in the question, or a service it also asks about (MAS…)
-        local = local_reply(tracker, NEED_OF_RIGHT.get(right))
+        need = NEED_OF_RIGHT.get(right)
         if reading.aspect == OVERVIEW:
+            local = local_reply(tracker, need)
             dispatcher.utter_message(text=render_right_summary(right), buttons=topics.right_buttons(right, OVERVIEW))
             if local:
                 dispatcher.utter_message(text=local)
@@ -60,8 +60,12 @@ class ActionAnswerRight(Action):
         params = None if is_button_payload(text) else read_params(text, date.today())
         answer = answer_right(right, reading.aspect, params, language=language, question=text,
                               ranking=aspect_ranking(message, "right"))
+        # the local service of the place named in the question, or a service it also asks about (MAS…),
+        # in what the answer leaves of the first reply: the answer keeps its most direct sentence for it
+        local = local_reply(tracker, need, len(answer.text()))
         if local and len(answer.text()) + len(local) + 1 > MAX_FIRST_REPLY:
-            answer = answer.shortened()  # the most direct sentence, so the local contact stays close to 600
+            answer = answer.shortened()
+            local = local_reply(tracker, need, len(answer.text()))
         reply = answer.text()
         if reading.also_own_case and language == "fr":  # a mixed question: the answer, then the offer
             reply += "\n" + topics.OFFER_TO_CHECK

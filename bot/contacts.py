@@ -1201,14 +1201,17 @@ SERVICE_NEEDS = ("renoncement", "reclamation", "aide_financiere")
 TOPIC_WORDS = frozenset({"ame", "c2s", "css", "puma", "invalidite", "deces"})
 
 
-def local_services(text: str, topic_need: Optional[str], partner: bool = False, full: bool = True) -> Optional[str]:
+def local_services(text: str, topic_need: Optional[str], partner: bool = False, full: bool = True,
+                   limit: Optional[int] = None) -> Optional[str]:
     """What goes with an answer on a topic (a right, the health examination) when the message also
     names a service (MAS, médiateur, aide financière) or a place a convention covers; None otherwise.
 
     A question routed to a right or to prevention still gets, in the same reply, the local service
     that the person's town, postcode or département selects ("J'habite à Avignon, comment je
     m'inscris au centre d'examens de santé ?" → the Vaucluse centre's phone, e-mail and booking).
-    A service's contacts are its whole need answer (`full`, as before) or its short first reply.
+    A service's contacts are its whole need answer (`full`, as before) or its short first reply;
+    `limit` caps the characters (what the topic's answer leaves of the first reply), keeping the
+    most useful lines first and at least one.
     """
     place = resolve_place(text)
     if place is not None and place.needs_question:
@@ -1221,18 +1224,27 @@ def local_services(text: str, topic_need: Optional[str], partner: bool = False, 
         on_topic = [n for n in answer.notes if words & set(parsing.keyword_text(n.text).split()) & TOPIC_WORDS]
         if on_topic:
             answer = replace(answer, notes=tuple(on_topic + [n for n in answer.notes if n not in on_topic]))
-        return render_contacts(answer, full=full)
+        return render_contacts(answer, full=full, limit=limit or MAX_NEED_CHARS)
     if topic_need is None or place is None or _own_scheme(place) or not place.cpam_id:
         return None
     k = load_contacts()
     cpam = k.cpam(place.cpam_id)
     items = [i for i in _select(cpam.items, topic_need, partner, place) if i.needs]  # the need's own services
+    items.sort(key=lambda i: len(i.needs))  # the services proper to this need first (stable otherwise)
     if not items:
         return None
     source = k.source(cpam.source_id)
     lines = [_line(k, i) for i in items]
     ordered = [l for l in lines if l.kind != "delay"] + [l for l in lines if l.kind == "delay"]
-    return "\n".join([f"Pour {place.label}, selon {source.cited_as} :", *_bullets(ordered), seed_source_line(source)])
+
+    def rendered(kept: List[ContactLine]) -> str:
+        return "\n".join([f"Pour {place.label}, selon {source.cited_as} :", *_bullets(kept), seed_source_line(source)])
+
+    kept: List[ContactLine] = []
+    for line in ordered:
+        if not kept or limit is None or len(rendered(kept + [line])) <= limit:
+            kept.append(line)
+    return rendered(kept)
 
 
 def contacts_from_text(text: str, partner: Optional[bool] = None) -> NeedContacts:
@@ -1424,7 +1436,7 @@ def _render(answer: NeedContacts, shown: Sequence[ContactLine], most_sources: in
     return "\n".join(parts)
 
 
-def render_contacts(answer: NeedContacts, full: bool = False) -> str:
+def render_contacts(answer: NeedContacts, full: bool = False, limit: int = MAX_NEED_CHARS) -> str:
     """Short plain French: what to do, whom to contact, then the sources.
 
     The first reply (default) keeps, in the order of _rank, the lines that fit in MAX_NEED_CHARS
@@ -1441,7 +1453,7 @@ def render_contacts(answer: NeedContacts, full: bool = False) -> str:
     for line in sorted(answer.lines(), key=lambda l: _rank(answer, l)):
         if (line.attach_to and line.attach_to not in ids) or _rank(answer, line) >= 99:
             continue
-        if len(_render(answer, shown + [line], 1, short=True)) <= MAX_NEED_CHARS:
+        if len(_render(answer, shown + [line], 1, short=True)) <= limit:
             shown.append(line)
             if line.item_id:
                 ids.add(line.item_id)

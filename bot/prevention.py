@@ -1461,7 +1461,8 @@ def _normal_aspect(aspect: str) -> str:
 
 
 def answer_offer(offer_id: str, aspect: str, person: Optional[Person] = None,
-                 today: Optional[date] = None, language: str = "fr") -> AspectAnswer:
+                 today: Optional[date] = None, language: str = "fr",
+                 limit: int = MAX_ASPECT_CHARS) -> AspectAnswer:
     """The answer to one aspect of one offer ("age", "frequency", "coverage", "how", "special", or
     "overview"), for the person when something about them is known, in French or English.
 
@@ -1506,10 +1507,10 @@ def answer_offer(offer_id: str, aspect: str, person: Optional[Person] = None,
             parts.insert(len(parts) - len(body) + 1, campaign)  # right after the coverage itself
     parts = _name_once(parts, offer, language)
     if gap:
-        text, kept = _fit_text(parts, language, MAX_ASPECT_CHARS - len(_gap_text(offer, aspect, language, calendar)) - 1)
+        text, kept = _fit_text(parts, language, limit - len(_gap_text(offer, aspect, language, calendar)) - 1)
         text = f"{text} {_gap_text(offer, aspect, language, calendar)}".strip()
         sources = _rank_sources([list(p.cites) for p in kept], calendar) or [calendar.source(offer.source_ids[0])]
         return AspectAnswer(text=text, sources=tuple(sources), gap=True)
-    text, kept = _fit_text(parts, language)
+    text, kept = _fit_text(parts, language, limit)
     sources = _rank_sources([list(p.cites) for p in kept], calendar)
     return AspectAnswer(text=text, sources=tuple(sources), gap=False)
