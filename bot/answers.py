@@ -11,7 +11,7 @@ from bot.eligibility.verdict import eur, fr_date, qualifier
 from bot.formatting import persons
 from bot.formatting import source_line as cite
 from bot.knowledge import ame_ceiling, get_right
-from bot.knowledge.schema import Dated, Source
+from bot.knowledge.schema import Dated, Line, Source
 
 Point = Tuple[str, Optional[Source]]
 MAX_SOURCE_LINES = 2
@@ -331,8 +331,6 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
             sentences.append(text)
             source = source or figure_source
             break
-    if aspect == "what_is":
-        sentences.append((card.summary_en or card.summary) if english else card.summary)
     for line in ranked_lines(card, probabilities, question):
         text = _line_text(line, english)
         if text in sentences:
@@ -342,9 +340,6 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
                 break
         sentences.append(text)
         source = source or card.source(line.source_id)
-    if aspect == "what_is" and source is None:
-        what = card.lines_for("what_is") or card.lines
-        source = card.source(what[0].source_id)
     if not sentences:
         return honest_gap(card, aspect, english)
     return RightAnswer(tuple(sentences), source, language=language)
@@ -357,10 +352,17 @@ MIN_LINE_SCORE = 0.2
 SIMILARITY_WEIGHT = 1.0
 
 
+def summary_line(card) -> Line:
+    """The card's summary as a line answering "what is it", cited by the card's first "what_is" line."""
+    cited = (card.lines_for("what_is") or card.lines)[0]
+    return Line(id=f"{card.id}-summary", aspects=["what_is"], text=card.summary, en=card.summary_en,
+                source_id=cited.source_id)
+
+
 def ranked_lines(card, probabilities: Dict[str, float], question: str) -> List[Any]:
     """The card's sentence lines worth saying, best first. Rule clauses kept beside a figure
     ("vous êtes mineur") read only inside a sentence and are never said alone."""
-    lines = [line for line in card.lines if line.text[:1].isupper()]
+    lines = [summary_line(card)] + [line for line in card.lines if line.text[:1].isupper()]
     closeness = _similarities(card, lines, question) if question else [0.0] * len(lines)
     scores = [max(probabilities.get(a, 0.0) for a in line.aspects) + SIMILARITY_WEIGHT * close
               for line, close in zip(lines, closeness)]

@@ -50,7 +50,10 @@ def test_question_quick_reply_reload_and_new_conversation(open_page, servers):
 def test_only_official_links_become_links(open_page):
     page = open_page("/")
     ask(page, C2S_QUESTION)
-    answer = bot_says(page, "Source :").first
+    expect(bot_says(page, C2S_ANSWER)).to_be_visible()
+    # the whole card ("Tout savoir") cites an official page and a secondary one
+    page.get_by_role("group", name="Réponses proposées").get_by_role("button", name=re.compile("^Tout savoir")).click()
+    answer = bot_says(page, "efl.fr").first
     expect(answer).to_be_visible()
     official = answer.locator('a[href^="https://complementaire-sante-solidaire.gouv.fr/"]')
     expect(official).to_have_count(1)
