@@ -109,7 +109,7 @@ class ActionAnswerContact(Action):
 
         reading = aspect_of(message, "contact", entity_values(message, "aspect"))
         language = language_of(message)
-        if intent == "ask_contact" and text and (reading.aspect != OVERVIEW or need is None):
+        if intent == "ask_contact" and text and reading.aspect != OVERVIEW:
             # The question names what it wants (the number, its cost, the mediator…), or no particular
             # need: answered at once ("le numéro de la sécu" is the 3646), no menu of needs first.
             aspect = reading.aspect if reading.aspect != OVERVIEW else "phone"

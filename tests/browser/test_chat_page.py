@@ -22,8 +22,10 @@ def test_question_quick_reply_reload_and_new_conversation(open_page, servers):
     expect(page.locator(".cpam-msg--user").first).to_have_text(re.compile(re.escape(C2S_QUESTION)))
     expect(bot_says(page, C2S_ANSWER)).to_be_visible()
 
-    page.get_by_role("group", name="Réponses proposées").get_by_role("button", name="Autre sujet").click()
-    expect(page.locator(".cpam-msg--user").last).to_contain_text("Autre sujet")
+    page.get_by_role("group", name="Réponses proposées").get_by_role("button", name="Comment faire la demande").click()
+    expect(page.locator(".cpam-msg--user").last).to_contain_text("Comment faire la demande")
+    expect(bot_says(page, "cerfa 12504")).to_be_visible()  # the next step, from the card's "apply" lines
+    ask(page, "autre sujet")
     expect(bot_says(page, "Sur quel sujet puis-je vous aider")).to_be_visible()
     screenshot(page, "chat")
 
