@@ -58,7 +58,8 @@ class ActionAnswerRight(Action):
             return [SlotSet("right", right), SlotSet("eligibility_requested", False)]
 
         params = None if is_button_payload(text) else read_params(text, date.today())
-        answer = answer_right(right, reading.aspect, params, language=language, question=text,
+        answer = answer_right(right, reading.aspect, params, language=language,
+                              question="" if is_button_payload(text) else text,
                               ranking=aspect_ranking(message, "right"))
         # the local service of the place named in the question, or a service it also asks about (MAS…),
         # in what the answer leaves of the first reply: the answer keeps its most direct sentence for it
