@@ -78,8 +78,9 @@ class ActionAnswerPrevention(Action):
         text = message.get("text") or ""
         said = {} if is_button_payload(text) else slots_from_sentence(text)
         offer = next(iter(entity_values(message, "prevention_offer")), None) or find_offer(text)
-        if offer is not None and "prevention_age_years" in said and not names_an_offer(text):
-            offer = None  # "ma mère a 70 ans, quels vaccins ?": her plan, not the generic booster card
+        person_described = "prevention_age_years" in said or said.get("prevention_pregnant") is True
+        if offer is not None and person_described and not names_an_offer(text):
+            offer = None  # "ma mère a 70 ans, quels vaccins ?", "enceinte de 5 mois, quels vaccins ?": her plan
         if offer is not None:
             # A question on one offer is answered for the person as far as the sentence describes them;
             # nothing the answer does not depend on is asked (no sex question for the flu vaccine).

@@ -393,7 +393,10 @@ def _similarities(card, lines, question: str) -> List[float]:
     """Cosine similarity, TF-IDF weighted over the card's lines, between the question and each line."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit([l.text for l in card.lines] + [question])
+    # the right's own name is in most lines: it says nothing of which line answers
+    name = set(_stems(f"{card.label} {card.short_label}"))
+    vectorizer = TfidfVectorizer(analyzer=lambda text: [w for w in _stems(text) if w not in name],
+                                 sublinear_tf=True).fit([l.text for l in card.lines] + [question])
     matrix = vectorizer.transform([question] + [line.text for line in lines])
     return list((matrix[1:] @ matrix[0].T).toarray().ravel())
 
