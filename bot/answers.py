@@ -198,7 +198,7 @@ def _c2s_ceiling_sentence(card, params: Any, on: date, english: bool) -> Point:
     territory = _territory(params)
     free = card.c2s_ceiling(size, territory, "free", on)
     part = card.c2s_ceiling(size, territory, "participative", on)
-    note = (english_qualifier if english else qualifier)(free.dated, check_at="avec le simulateur officiel")
+    note = english_qualifier(free.dated) if english else qualifier(free.dated, check_at="avec le simulateur officiel")
     if english:
         text = (f"For {size} person{'s' if size > 1 else ''} {_where(territory, True)}: free C2S up to "
                 f"{eur(free.amount)} of household resources over 12 months, C2S with a contribution up to "
@@ -331,7 +331,7 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
             sentences.append(text)
             source = source or figure_source
             break
-    for line in ranked_lines(card, probabilities, question):
+    for line in hedged(ranked_lines(card, probabilities, question), probabilities):
         text = _line_text(line, english)
         if text in sentences:
             continue
@@ -350,6 +350,22 @@ MIN_COMPUTED_PROBABILITY = 0.25
 # A line is said when its score (probability of its aspects + weighted closeness) reaches this.
 MIN_LINE_SCORE = 0.2
 SIMILARITY_WEIGHT = 1.0
+
+
+# A runner-up aspect at least this likely, relative to the first, gets its best line said second: an
+# unsure question is answered on both readings rather than three times on one.
+HEDGE_RATIO = 0.6
+
+
+def hedged(lines: List[Any], probabilities: Dict[str, float]) -> List[Any]:
+    first, *others = sorted(probabilities, key=lambda a: -probabilities[a]) or [None]
+    if not others or probabilities[others[0]] < HEDGE_RATIO * probabilities[first]:
+        return lines
+    runner_up = next((l for l in lines if others[0] in l.aspects and first not in l.aspects), None)
+    if runner_up is None or lines.index(runner_up) <= 1:
+        return lines
+    rest = [l for l in lines if l is not runner_up]
+    return rest[:1] + [runner_up] + rest[1:]
 
 
 def summary_line(card) -> Line:
