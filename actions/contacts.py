@@ -18,7 +18,7 @@ from bot import topics
 from bot.answers import MAX_FIRST_REPLY
 from bot.aspects import OVERVIEW
 from bot.formatting import source_line
-from bot.questions import aspect_of, entity_values, language_of
+from bot.questions import aspect_of, aspect_ranking, entity_values, language_of
 from bot.contacts import (
     NEEDS,
     Place,
@@ -44,6 +44,8 @@ def place_from_slot(value: Optional[Dict[str, Any]]) -> Optional[Place]:
     return Place(**{**value, "possible_cpams": tuple(value.get("possible_cpams") or ()), "candidates": ()})
 
 
+# A contact aspect this likely answers a question that names none ("comment joindre ma caisse ?").
+MIN_CONTACT_ASPECT = 0.25
 ASK_PLACE = "Pour votre CPAM, dites-moi votre ville ou votre code postal."
 
 
@@ -109,17 +111,23 @@ class ActionAnswerContact(Action):
 
         reading = aspect_of(message, "contact", entity_values(message, "aspect"))
         language = language_of(message)
-        if intent == "ask_contact" and text and reading.aspect != OVERVIEW:
+        aspect = reading.aspect
+        if aspect == OVERVIEW and need is None and text:
+            # "comment joindre ma caisse ?": the likeliest contact aspect when plausible; in English, never
+            # the French menu of needs
+            ranking = aspect_ranking(message, "contact")
+            plausible = [a for a, p in ranking if p >= MIN_CONTACT_ASPECT]
+            aspect = plausible[0] if plausible else ("phone" if language == "en" else OVERVIEW)
+        if intent == "ask_contact" and text and aspect != OVERVIEW:
             # The question names what it wants (the number, its cost, the mediator…), or no particular
             # need: answered at once ("le numéro de la sécu" is the 3646), no menu of needs first.
-            aspect = reading.aspect if reading.aspect != OVERVIEW else "phone"
             answer = answer_contact(aspect, need=need, place=place, partner=partner, language=language)
             lines = [answer.text]
             if answer.sources and not answer.gap:
                 source = answer.sources[0]
                 lines.append(source_line(source.display_url, source.checked, "en") if language == "en"
                              else contact_source_line(source))
-            if need is not None and place is None and language == "fr" and len("\n".join(lines + [ASK_PLACE])) <= MAX_FIRST_REPLY:
+            if need is not None and place is None and language == "fr":
                 lines.append(ASK_PLACE)  # the local CPAM's own contacts for this need depend on the place
             dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
             return events + [SlotSet("contact_need", need)]

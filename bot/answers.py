@@ -279,8 +279,35 @@ def _invalidite_sentence(card, params: Any, on: date, english: bool) -> Point:
     return text, mx.source
 
 
+def _invalidity_end_sentence(card, params: Any, on: date, english: bool) -> Optional[Point]:
+    """When the pension stops for a person born in a given year: the legal retirement age by date of birth."""
+    year = getattr(params, "birth_year", None)
+    if not year:
+        return None
+    f = card.figures
+    rows = [r for r in f.retirement_ages
+            if (r.born_from is None or r.born_from <= date(year, 12, 31)) and r.born_to >= date(year, 1, 1)]
+    if not rows:
+        return None
+    labels = " ou ".join(dict.fromkeys(r.label for r in rows))
+    if english:
+        labels_en = " or ".join(dict.fromkeys(r.label.replace(" ans", " years").replace(" et ", " and ")
+                                            .replace(" mois", " months") for r in rows))
+        text = (f"Born in {year}: the invalidity pension stops at the legal retirement age, {labels_en}"
+                f"{' depending on your month of birth' if len(rows) > 1 else ''}; a retirement pension takes over.")
+    else:
+        text = (f"Né(e) en {year} : la pension d'invalidité s'arrête à l'âge légal de la retraite, {labels}"
+                f"{' selon votre mois de naissance' if len(rows) > 1 else ''} ; une retraite pour inaptitude prend le relais.")
+    source = card.source(rows[0].source_id)
+    if source.needs_check:
+        text = text[:-1] + (" (to be checked)." if english else " (à vérifier).")
+    return text, source
+
+
 # The figure computed for the person leads these answers; the card's lines for the aspect follow.
-COMPUTED: Dict[Tuple[str, str], Callable[..., Point]] = {
+COMPUTED: Dict[Tuple[str, str], Callable[..., Optional[Point]]] = {
+    ("invalidite", "renewal"): _invalidity_end_sentence,
+    ("invalidite", "start"): _invalidity_end_sentence,
     ("c2s", "ceiling"): _c2s_ceiling_sentence,
     ("c2s", "cost"): _c2s_cost_sentence,
     ("ame", "ceiling"): _ame_ceiling_sentence,
@@ -327,9 +354,11 @@ def answer_right(right_id: str, aspect: str, params: Any = None, on: Optional[da
     for asked in sorted(probabilities, key=lambda a: -probabilities[a]):
         computed = COMPUTED.get((right_id, asked))
         if computed is not None and probabilities[asked] >= MIN_COMPUTED_PROBABILITY:
-            text, figure_source = computed(card, params, on, english)
-            sentences.append(text)
-            source = source or figure_source
+            figure = computed(card, params, on, english)
+            if figure is None:  # the person's parameters do not give it (no year of birth…)
+                continue
+            sentences.append(figure[0])
+            source = source or figure[1]
             break
     for line in hedged(ranked_lines(card, probabilities, question), probabilities):
         text = _line_text(line, english)
@@ -350,6 +379,7 @@ MIN_COMPUTED_PROBABILITY = 0.25
 # A line is said when its score (probability of its aspects + weighted closeness) reaches this.
 MIN_LINE_SCORE = 0.2
 SIMILARITY_WEIGHT = 1.0
+SUMMARY_BONUS = 0.3
 
 
 # A runner-up aspect at least this likely, relative to the first, gets its best line said second: an
@@ -382,6 +412,7 @@ def ranked_lines(card, probabilities: Dict[str, float], question: str) -> List[A
     closeness = _similarities(card, lines, question) if question else [0.0] * len(lines)
     scores = [max(probabilities.get(a, 0.0) for a in line.aspects) + SIMILARITY_WEIGHT * close
               for line, close in zip(lines, closeness)]
+    scores[0] += SUMMARY_BONUS * probabilities.get("what_is", 0.0)  # "c'est quoi ?" is answered by the summary
     order = sorted(range(len(lines)), key=lambda i: -scores[i])  # stable: the card's order on ties
     return [lines[i] for i in order if scores[i] >= MIN_LINE_SCORE]
 

@@ -61,3 +61,18 @@ def test_an_aspect_without_a_line_is_an_honest_gap_naming_the_official_page():
 def test_english_questions_get_the_english_wordings():
     answer = answer_right("c2s", "delay", on=TODAY, language="en")
     assert "2 months" in answer.text() and answer.text().splitlines()[-1].startswith("Source:")
+
+
+def test_the_end_of_an_invalidity_pension_is_the_legal_retirement_age_of_the_persons_year_of_birth():
+    question = "je suis né en 1964 et en invalidité, elle s'arrete a quel age ma pension ?"
+    answer = answer_right("invalidite", "renewal", read_params(question, TODAY), on=TODAY, question=question)
+    assert answer.sentences[0].startswith("Né(e) en 1964") and "62 ans et 9 mois" in answer.sentences[0]
+    question = "née en 1965, ma pension d'invalidité s'arrête quand ?"
+    answer = answer_right("invalidite", "renewal", read_params(question, TODAY), on=TODAY, question=question)
+    assert "62 ans et 9 mois ou 63 ans selon votre mois de naissance" in answer.sentences[0]
+
+
+def test_what_is_it_is_answered_by_the_cards_summary():
+    answer = answer_right("capital_deces", "what_is", on=TODAY, question="le capital deces c'est quoi, c verse a qui ?",
+                          ranking=[("what_is", 0.5), ("who", 0.3)])
+    assert answer.sentences[0].startswith("Le capital décès est une somme versée une seule fois")

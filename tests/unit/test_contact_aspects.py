@@ -24,6 +24,12 @@ from bot.contacts import (
 from bot.knowledge import KnowledgeError
 from scripts.answer_eval import contains, first_match, is_honest_gap
 
+# Items numbered from 51 were added later as a development set for `make answer-eval` (issue 16):
+# these unit tests hold the knowledge to the first training set; the later ones are measured end to end.
+def in_first_training_set(item) -> bool:
+    return int(item["id"].rsplit("-", 1)[1]) < 51
+
+
 TRAINING_BANK = Path(__file__).resolve().parents[1] / "answer_bank" / "contacts.yml"
 ASPECTS = tuple(CONTACT_ASPECTS) + (OVERVIEW,)
 TOWNS = (None, "Brest", "Avignon", "Annecy", "Rouen", "Roubaix", "Lot", "974", "Guadeloupe", "Nord")
@@ -36,7 +42,7 @@ RESEARCH_NOTES = re.compile(r"\.txt\b|\blignes? \d|\bseed\b|facts\.md|ne pas pub
 
 @functools.lru_cache(maxsize=1)
 def _training() -> tuple:
-    items = yaml.safe_load(TRAINING_BANK.read_text(encoding="utf-8"))["items"]
+    items = [i for i in yaml.safe_load(TRAINING_BANK.read_text(encoding="utf-8"))["items"] if in_first_training_set(i)]
     assert items and all(item["split"] == "train" and item["subject"] == "contacts" for item in items)
     return tuple(items)
 

@@ -59,13 +59,19 @@ FRENCH_WORDS = re.compile(r"\b(le|la|les|des|du|est|vous|avec|dans|pour|une|aux|
 URL = re.compile(r"https?://\S+|\b[\w.-]+\.(?:fr|gouv\.fr)\b")
 
 
+# Items numbered from 51 were added later as a development set for `make answer-eval` (issue 16):
+# these unit tests hold the knowledge to the first training set; the later ones are measured end to end.
+def in_first_training_set(item) -> bool:
+    return int(item["id"].rsplit("-", 1)[1]) < 51
+
+
 def training_items() -> List[Dict[str, Any]]:
     """The items of the training files of the prevention subjects (never a *_heldout.yml file)."""
     items = []
     for subject in SUBJECTS:
         path = BANK / f"{subject}.yml"
         assert not path.name.endswith("_heldout.yml")
-        items += yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+        items += [i for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"] if in_first_training_set(i)]
     return items
 
 

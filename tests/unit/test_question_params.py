@@ -161,13 +161,19 @@ NOT_IN_THE_TEXT = {
 }
 
 
+# Items numbered from 51 were added later as a development set for `make answer-eval` (issue 16):
+# these unit tests hold the knowledge to the first training set; the later ones are measured end to end.
+def in_first_training_set(item) -> bool:
+    return int(item["id"].rsplit("-", 1)[1]) < 51
+
+
 def _bank_items():
     items = []
     for path in sorted(BANK.glob("*.yml")):
         if path.stem.endswith("_heldout"):
             continue  # the held-out part is sealed
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
-            if set(item.get("params") or {}) & set(CHECKED):
+            if set(item.get("params") or {}) & set(CHECKED) and in_first_training_set(item):
                 items.append(item)
     return items
 
@@ -216,7 +222,7 @@ AGE_NOT_LISTED = {"infant_vaccines-age-02": "'un bébé né en 2026': the params
     pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=AGE_NOT_LISTED[i["id"]], strict=True))
     if i["id"] in AGE_NOT_LISTED else pytest.param(i, id=i["id"]) for path in sorted(BANK.glob("*.yml")) if not path.stem.endswith("_heldout")
     for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
-    if not set(i.get("params") or {}) & {"age", "ages", "age_months", "birth_year"}
+    if not set(i.get("params") or {}) & {"age", "ages", "age_months", "birth_year"} and in_first_training_set(i)
 ])
 def test_no_age_is_invented_where_the_bank_gives_none(item):
     params = read_params(item["text"], TODAY)
