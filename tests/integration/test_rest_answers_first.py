@@ -69,4 +69,5 @@ def test_an_english_question_gets_an_english_reply(conversation):
     reply, _ = first_reply(conversation, "how can I get a social security number in france?")
     assert "Je ne peux pas répondre" not in reply
     assert any(word in reply for word in ("PUMa", "CPAM", "3646"))  # placed on health cover
-    assert " you " in reply and "Source:" in reply  # in English, source line included
+    assert "Source:" in reply and "(checked on" in reply  # in English, source line included
+    assert "vérifié" not in reply
