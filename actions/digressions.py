@@ -8,9 +8,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import topics
 from bot.parsing import looks_like_nir
 from bot.saisine.validation import has_markup
-from bot.answers import render_right_summary
+from datetime import date
+
+from bot.answers import answer_right
+from bot.aspects import OVERVIEW
 from bot.contacts import contacts_from_text, render_contacts
-from bot.prevention import direct_answer, find_offer
+from bot.formatting import source_line
+from bot.prevention import answer_offer, find_offer
+from bot.question_params import read_params
+from bot.questions import aspect_of, aspect_ranking, language_of
 
 # Below this NLU confidence an unreadable answer is treated as a bad answer, not a question.
 DIGRESSION_CONFIDENCE = 0.6
@@ -32,10 +38,18 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> boo
         return False  # a NIR or markup is refused and explained by the form, never taken for a question
     right = topics.right_for_intent(name)
     offer = find_offer(message.get("text") or "") if name == "ask_prevention" else None
-    if right is not None:
-        dispatcher.utter_message(text=render_right_summary(right))
+    text = message.get("text") or ""
+    if right is not None:  # the aspect asked, as outside a form (never the form's own "ai-je droit")
+        reading = aspect_of(message, "right")
+        aspect = reading.aspect if reading.aspect not in (OVERVIEW, "own_case") else "what_is"
+        answer = answer_right(right, aspect, read_params(text, date.today()), language=language_of(message),
+                              question=text, ranking=aspect_ranking(message, "right"))
+        dispatcher.utter_message(text=answer.text())
     elif offer is not None:
-        dispatcher.utter_message(text=direct_answer(offer))
+        answer = answer_offer(offer, aspect_of(message, "prevention").aspect)
+        cited = [answer.text] + ([source_line(answer.sources[0].display_url, answer.sources[0].checked)]
+                                 if answer.sources and not answer.gap else [])
+        dispatcher.utter_message(text="\n".join(cited))
     elif name == "ask_contact":
         contact = contacts_from_text(message.get("text") or "", partner=bool(tracker.get_slot("partner_mode")))
         dispatcher.utter_message(text=render_contacts(contact))
