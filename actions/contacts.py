@@ -15,16 +15,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_facts import is_button_payload
 from bot import topics
-from bot.answers import MAX_FIRST_REPLY
 from bot.aspects import OVERVIEW
 from bot.formatting import source_line
-from bot.questions import aspect_of, aspect_ranking, entity_values, language_of
+from bot.questions import aspect_of, contact_aspect, entity_values, language_of
 from bot.contacts import (
     NEEDS,
     Place,
     answer_contact,
     contact_source_line,
     is_shortened,
+    room_after,
     contacts_for,
     find_need,
     is_partner_message,
@@ -44,9 +44,6 @@ def place_from_slot(value: Optional[Dict[str, Any]]) -> Optional[Place]:
     return Place(**{**value, "possible_cpams": tuple(value.get("possible_cpams") or ()), "candidates": ()})
 
 
-# A contact aspect this likely answers a question that names none ("comment joindre ma caisse ?").
-MIN_CONTACT_ASPECT = 0.25
-ASK_PLACE = "Pour votre CPAM, dites-moi votre ville ou votre code postal."
 
 
 def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
@@ -56,20 +53,15 @@ def need_buttons(partner: bool = False) -> List[Dict[str, str]]:
     ]
 
 
-# A local contact is worth its place in the first reply with at least this many characters.
-MIN_LOCAL_CHARS = 320
-
-
 def local_reply(tracker: Tracker, topic_need: Optional[str], answer_chars: int = 0) -> Optional[str]:
     """After an answer on a topic (a right, prevention): the local service the message's place selects,
     or the contacts of a service it also names (MAS, médiateur…), in what the answer leaves of the
-    600-character first reply (MIN_LOCAL_CHARS at least). None when there is none."""
+    600-character first reply (bot.contacts.room_after). None when there is none."""
     text = (tracker.latest_message or {}).get("text") or ""
     if not text or is_button_payload(text):
         return None
     partner = bool(tracker.get_slot("partner_mode")) or is_partner_message(text)
-    room = max(MAX_FIRST_REPLY - answer_chars - 1, MIN_LOCAL_CHARS)
-    return local_services(text, topic_need, partner, full=False, limit=room)
+    return local_services(text, topic_need, partner, full=False, limit=room_after(answer_chars))
 
 
 def utter_local_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic_need: Optional[str],
@@ -111,13 +103,7 @@ class ActionAnswerContact(Action):
 
         reading = aspect_of(message, "contact", entity_values(message, "aspect"))
         language = language_of(message)
-        aspect = reading.aspect
-        if aspect == OVERVIEW and need is None and text:
-            # "comment joindre ma caisse ?": the likeliest contact aspect when plausible; in English, never
-            # the French menu of needs
-            ranking = aspect_ranking(message, "contact")
-            plausible = [a for a, p in ranking if p >= MIN_CONTACT_ASPECT]
-            aspect = plausible[0] if plausible else ("phone" if language == "en" else OVERVIEW)
+        aspect = contact_aspect(message, reading, need, typed=bool(text))
         if intent == "ask_contact" and text and aspect != OVERVIEW:
             # The question names what it wants (the number, its cost, the mediator…), or no particular
             # need: answered at once ("le numéro de la sécu" is the 3646), no menu of needs first.
@@ -128,7 +114,7 @@ class ActionAnswerContact(Action):
                 lines.append(source_line(source.display_url, source.checked, "en") if language == "en"
                              else contact_source_line(source))
             if need is not None and place is None and language == "fr":
-                lines.append(ASK_PLACE)  # the local CPAM's own contacts for this need depend on the place
+                lines.append(topics.ASK_PLACE)  # the local CPAM's own contacts for this need depend on the place
             dispatcher.utter_message(text="\n".join(lines), buttons=[topics.OTHER_TOPIC_BUTTON])
             return events + [SlotSet("contact_need", need)]
 
@@ -147,12 +133,12 @@ class ActionAnswerContact(Action):
         contacts = contacts_for(need, place, partner=partner)
         full = OVERVIEW in entity_values(message, "aspect")  # the "Plus de détails" button
         if not full and is_shortened(contacts):
-            buttons = [{"title": "Plus de détails", "payload": '/ask_contact{"contact_need":"%s","aspect":"overview"}' % need}] + buttons
+            buttons = [topics.more_details_button(need)] + buttons
         if need == "renoncement":  # the MAS form can be filled in right here, with consent
             buttons = [topics.PREPARE_SAISINE_BUTTON] + buttons
         text = render_contacts(contacts, full=full)
         if place is None and not full:
             # the local CPAM's contacts need the place: asked in the same message, within the first reply
-            text += "\n" + ASK_PLACE
+            text += "\n" + topics.ASK_PLACE
         dispatcher.utter_message(text=text, buttons=buttons)
         return events + [SlotSet("contact_need", need)]

@@ -2,19 +2,18 @@
 its question again. Shared by every form's validator."""
 from __future__ import annotations
 
+from datetime import date
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import topics
 from bot.parsing import looks_like_nir
 from bot.saisine.validation import has_markup
-from datetime import date
-
 from bot.answers import answer_right
 from bot.aspects import OVERVIEW
 from bot.contacts import contacts_from_text, render_contacts
-from bot.formatting import source_line
-from bot.prevention import answer_offer, find_offer
+from bot.prevention import find_offer, offer_reply
 from bot.question_params import read_params
 from bot.questions import aspect_of, aspect_ranking, language_of
 
@@ -46,10 +45,7 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> boo
                               question=text, ranking=aspect_ranking(message, "right"))
         dispatcher.utter_message(text=answer.text())
     elif offer is not None:
-        answer = answer_offer(offer, aspect_of(message, "prevention").aspect)
-        cited = [answer.text] + ([source_line(answer.sources[0].display_url, answer.sources[0].checked)]
-                                 if answer.sources and not answer.gap else [])
-        dispatcher.utter_message(text="\n".join(cited))
+        dispatcher.utter_message(text=offer_reply(offer, aspect_of(message, "prevention").aspect))
     elif name == "ask_contact":
         contact = contacts_from_text(message.get("text") or "", partner=bool(tracker.get_slot("partner_mode")))
         dispatcher.utter_message(text=render_contacts(contact))

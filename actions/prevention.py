@@ -12,12 +12,10 @@ from actions.contacts import utter_local_services
 from actions.form_base import AnswerReadingForm
 from actions.tracker_facts import is_button_payload
 from bot import topics
-from bot.answers import MAX_FIRST_REPLY
 from bot.aspects import OVERVIEW
 from bot.parsing import Parsed
-from bot.questions import PREVENTION_SURE, aspect_of, entity_values, language_of
-from bot.formatting import source_line
-from bot.prevention import answer_offer, direct_answer, find_offer, names_an_offer, next_step_buttons, offers_for, render_prevention
+from bot.questions import aspect_of, entity_values, language_of, prevention_aspect
+from bot.prevention import direct_answer, find_offer, names_an_offer, offer_reply, next_step_buttons, offers_for, render_prevention
 from bot.prevention_intake import (
     FORM_SLOTS,
     is_read,
@@ -50,19 +48,11 @@ def utter_offers(dispatcher: CollectingDispatcher, values: Dict[str, Any]) -> No
 CLEARED = [SlotSet(slot, None) for slot in FORM_SLOTS]
 
 
-def answer_text(answer: Any, language: str) -> str:
-    """The answer's sentences and one source line (none for an honest gap, which names its place)."""
-    lines = [answer.text]
-    if answer.sources and not answer.gap:
-        lines.append(source_line(answer.sources[0].display_url, answer.sources[0].checked, language))
-    return "\n".join(lines)
-
-
 def offer_buttons(offer: str, aspect: str) -> List[Dict[str, str]]:
     """At most three next steps: everything on this offer, and the plan for the person's age."""
     buttons = []
     if aspect != OVERVIEW:
-        buttons.append({"title": "Tout savoir sur ce sujet", "payload": '/ask_prevention{"prevention_offer":"%s","aspect":"overview"}' % offer})
+        buttons.append(topics.offer_overview_button(offer))
     buttons.append(topics.PREVENTION_FOR_ME_BUTTON)
     return buttons + [topics.OTHER_TOPIC_BUTTON]
 
@@ -90,12 +80,7 @@ class ActionAnswerPrevention(Action):
             if OVERVIEW in entity_values(message, "aspect"):  # "Tout savoir sur ce sujet": the whole offer
                 dispatcher.utter_message(text=direct_answer(offer), buttons=[topics.PREVENTION_FOR_ME_BUTTON])
             else:
-                aspect = reading.aspect if reading.confidence >= PREVENTION_SURE else OVERVIEW
-                answer = answer_offer(offer, aspect, person, language=language)
-                text = answer_text(answer, language)
-                if len(text) > MAX_FIRST_REPLY:  # a long source address: fewer sentences
-                    room = MAX_FIRST_REPLY - (len(text) - len(answer.text))
-                    text = answer_text(answer_offer(offer, aspect, person, language=language, limit=room), language)
+                text = offer_reply(offer, prevention_aspect(reading), person, language=language)
                 dispatcher.utter_message(text=text, buttons=offer_buttons(offer, reading.aspect))
                 # the health examination centre of the town named in the question ("j'habite à Avignon…")
                 utter_local_services(dispatcher, tracker, "prevention" if offer == "eps" else None, len(text))

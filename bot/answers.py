@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from bot.aspects import label as aspect_label
 from bot.eligibility import FACT_LABELS, Verdict
 from bot.eligibility.verdict import eur, fr_date, qualifier
-from bot.formatting import persons
+from bot.formatting import MAX_FIRST_REPLY, persons  # noqa: F401 (MAX_FIRST_REPLY: said with answers)
 from bot.formatting import source_line as cite
 from bot.knowledge import ame_ceiling, get_right
 from bot.knowledge.schema import Dated, Line, Source
@@ -91,9 +91,7 @@ def _invalidite(card, on: date) -> List[Point]:
     mx = card.maximums(on)
     mtp = card.third_person_increase(on)
     return [
-        (f"Catégorie 1 : 30 % du salaire annuel moyen, au maximum {eur(mx.period.category_1)} par mois ; "
-         f"catégories 2 et 3 : 50 %, au maximum {eur(mx.period.category_2_3)} par mois, en "
-         f"{mx.period.valid_from.year}{qualifier(mx)}.", mx.source),
+        _invalidite_sentence(card, None, on, english=False),
         (f"Catégorie 3 : plus la majoration pour tierce personne, {eur(mtp.period.value)} par mois en "
          f"{mtp.period.valid_from.year}{qualifier(mtp)}.", mtp.source),
         _cited(card, _first(card, "apply")),
@@ -150,7 +148,6 @@ def render_verdict(verdict: Verdict) -> str:
 
 # --- the answer to one question: subject × aspect × the person's parameters ----------------------
 
-MAX_FIRST_REPLY = 600  # characters of the whole first reply, source line included (issue 16)
 ANSWER_BUDGET = 420  # for the answer's sentences, leaving room for the source line
 MAX_ANSWER_LINES = 3
 
@@ -230,10 +227,10 @@ def _c2s_cost_sentence(card, params: Any, on: date, english: bool) -> Point:
         amounts = [b.amount for b in table.period.brackets]
         if english:
             text = (f"Free C2S costs nothing. With a contribution it costs from {eur(min(amounts))} to "
-                    f"{eur(max(amounts))} a month per person depending on age: less than €1 a day.")
+                    f"{eur(max(amounts))} a month per person depending on age (amounts in force since {since}).")
         else:
             text = (f"La C2S gratuite ne coûte rien. Avec participation : de {eur(min(amounts))} à "
-                    f"{eur(max(amounts))} par mois et par personne selon l'âge, moins de 1 € par jour.")
+                    f"{eur(max(amounts))} par mois et par personne selon l'âge (montants en vigueur depuis le {since}).")
     return text, table.source
 
 
@@ -270,12 +267,15 @@ def _capital_deces_sentence(card, params: Any, on: date, english: bool) -> Point
 
 def _invalidite_sentence(card, params: Any, on: date, english: bool) -> Point:
     mx = card.maximums(on)
+    one, two = (f"{card.figures.category(c).rate_percent:g} %" for c in ("can_work", "cannot_work"))
+    year = mx.period.valid_from.year
     if english:
-        text = (f"Category 1: 30 % of your average yearly salary, at most {eur(mx.period.category_1)} a month; "
-                f"categories 2 and 3: 50 %, at most {eur(mx.period.category_2_3)}{english_qualifier(mx)}.")
+        text = (f"Category 1: {one} of your average yearly salary, at most {eur(mx.period.category_1)} a month; "
+                f"categories 2 and 3: {two}, at most {eur(mx.period.category_2_3)} a month in {year}"
+                f"{english_qualifier(mx)}.")
     else:
-        text = (f"Catégorie 1 : 30 % du salaire annuel moyen, au plus {eur(mx.period.category_1)} par mois ; "
-                f"catégories 2 et 3 : 50 %, au plus {eur(mx.period.category_2_3)}{qualifier(mx)}.")
+        text = (f"Catégorie 1 : {one} du salaire annuel moyen, au plus {eur(mx.period.category_1)} par mois ; "
+                f"catégories 2 et 3 : {two}, au plus {eur(mx.period.category_2_3)} par mois en {year}{qualifier(mx)}.")
     return text, mx.source
 
 
@@ -294,10 +294,10 @@ def _invalidity_end_sentence(card, params: Any, on: date, english: bool) -> Opti
         labels_en = " or ".join(dict.fromkeys(r.label.replace(" ans", " years").replace(" et ", " and ")
                                             .replace(" mois", " months") for r in rows))
         text = (f"Born in {year}: the invalidity pension stops at the legal retirement age, {labels_en}"
-                f"{' depending on your month of birth' if len(rows) > 1 else ''}; a retirement pension takes over.")
+                f"{' depending on your month of birth' if len(rows) > 1 else ''}.")
     else:
         text = (f"Né(e) en {year} : la pension d'invalidité s'arrête à l'âge légal de la retraite, {labels}"
-                f"{' selon votre mois de naissance' if len(rows) > 1 else ''} ; une retraite pour inaptitude prend le relais.")
+                f"{' selon votre mois de naissance' if len(rows) > 1 else ''}.")
     source = card.source(rows[0].source_id)
     if source.needs_check:
         text = text[:-1] + (" (to be checked)." if english else " (à vérifier).")

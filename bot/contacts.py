@@ -39,6 +39,7 @@ from pydantic import root_validator, validator
 from bot import parsing
 from bot.answers import source_line
 from bot.aspects import CONTACT_ASPECTS, OVERVIEW
+from bot.formatting import MAX_FIRST_REPLY
 from bot.formatting import source_line as cite
 from bot.knowledge import KnowledgeError, parse_knowledge, read_yaml_mapping
 from bot.knowledge.schema import Source, StrictModel, _walk_source_ids, duplicates, find_by_id
@@ -1323,6 +1324,13 @@ FILE_RULES = ("dossier_complet", "regle_pieces", "dossier_urgent")  # shown with
 # The first reply to a need: at most this many characters, source lines included; the whole
 # answer stays reachable with render_contacts(answer, full=True).
 MAX_NEED_CHARS = 560
+# A local contact is worth its place in the first reply with at least this many characters.
+MIN_LOCAL_CHARS = 320
+
+
+def room_after(answer_chars: int) -> int:
+    """What a topic's answer of `answer_chars` leaves of the first reply for its local contact."""
+    return max(MAX_FIRST_REPLY - answer_chars - 1, MIN_LOCAL_CHARS)
 _CONTACT_KINDS = ("contact", "email", "phone", "online")
 
 

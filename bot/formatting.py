@@ -4,6 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 
+# The whole first reply of a turn, source line included (issue 16).
+MAX_FIRST_REPLY = 600
+
+
 def eur(amount: float) -> str:
     """10339 -> '10 339 €'; 1177.5 -> '1 177,50 €'."""
     cents = round(amount * 100)

@@ -203,31 +203,6 @@ class PreventionAnswer:
 # --- matching ---------------------------------------------------------------------------------
 
 
-def _status(who: Who, person: Person, on: date) -> Optional[bool]:
-    """True: the group applies; False: it does not; None: it depends on the sex or the pregnancy."""
-    if not who.valid_on(on):
-        return False
-    years, months = person.years, person.months
-    if (who.min_age is not None and years < who.min_age) or (who.max_age is not None and years > who.max_age):
-        return False
-    if who.min_age_months is not None and months < who.min_age_months:
-        return False
-    if who.max_age_months is not None and months > who.max_age_months:
-        return False
-    unknown = False
-    if who.sex != "any":
-        if person.known_sex is None:
-            unknown = True
-        elif person.known_sex != who.sex:
-            return False
-    if who.pregnancy == "required":
-        if person.pregnant is False or person.known_sex == "male":
-            return False
-        if person.pregnant is None:
-            unknown = True
-    return None if unknown else True
-
-
 def _window_now(rhythm: Rhythm, years: int) -> Optional[AgeWindow]:
     return next((w for w in rhythm.windows() if w.contains(years)), None)
 
@@ -258,7 +233,7 @@ def _evaluate(person: Person, on: date, calendar: PreventionCalendar) -> Tuple[L
         hit: Optional[_Match] = None
         risks: List[Who] = []
         for who in offer.who:
-            if _status(who, person, on) is not True:
+            if _fits(who, person, on) is not True:
                 continue
             rhythm = offer.rhythm_for(who)
             if who.risk_group:
@@ -385,16 +360,20 @@ def _group_name(who: Who) -> Optional[str]:
     return who.label + (f" ({who.pregnancy_window})" if who.pregnancy_window else "")
 
 
+def _group_text(sex: str, ages: str, label: Optional[str], window: Optional[str], risk: Optional[str], if_word: str) -> str:
+    core = " ".join(x for x in (sex, ages) if x)
+    parts = [p for p in (label, core) if p]
+    text = ", ".join([_ucfirst(parts[0])] + parts[1:]) if parts else ""
+    if window:
+        text += f" ({window})"
+    if risk:
+        text = f"{text} — {risk}" if text else f"{if_word} {risk}"
+    return text
+
+
 def who_text(who: Who) -> str:
     """The group in French: "Femmes de 50 à 74 ans", "Rattrapage, de 15 à 19 ans"."""
-    core = " ".join(x for x in (_sex_words(who), _ages_text(who)) if x)
-    parts = [p for p in (who.label, core) if p]
-    text = ", ".join([_ucfirst(parts[0])] + parts[1:]) if parts else ""
-    if who.pregnancy_window:
-        text += f" ({who.pregnancy_window})"
-    if who.risk_group:
-        text = f"{text} — {who.risk_group}" if text else f"Si {who.risk_group}"
-    return text
+    return _group_text(_sex_words(who), _ages_text(who), who.label, who.pregnancy_window, who.risk_group, "Si")
 
 
 def _season_on(on: date) -> str:
@@ -680,7 +659,7 @@ def _fits_age(offer: Offer, person: Optional[Person], on: date) -> int:
     """1 when the age of the question falls in one of the offer's groups (risk groups aside)."""
     if person is None:
         return 0
-    return int(any(not w.risk_group and w.pregnancy != "required" and _status(w, person, on) is not False
+    return int(any(not w.risk_group and w.pregnancy != "required" and _fits(w, person, on) is not False
                    for w in offer.who))
 
 
@@ -993,14 +972,8 @@ def _sex_words_en(who: Who) -> str:
 
 def who_text_en(who: Who) -> str:
     """The group in English: "Women aged 50 to 74", "Catch-up, aged 15 to 26"."""
-    core = " ".join(x for x in (_sex_words_en(who), _ages_text_en(who)) if x)
-    parts = [p for p in (who.label_en, core) if p]
-    text = ", ".join([_ucfirst(parts[0])] + parts[1:]) if parts else ""
-    if who.pregnancy_window_en:
-        text += f" ({who.pregnancy_window_en})"
-    if who.risk_group_en:
-        text = f"{text} — {who.risk_group_en}" if text else f"If {who.risk_group_en}"
-    return text
+    return _group_text(_sex_words_en(who), _ages_text_en(who), who.label_en, who.pregnancy_window_en,
+                       who.risk_group_en, "If")
 
 
 def _who(who: Who, language: str) -> str:
@@ -1514,3 +1487,23 @@ def answer_offer(offer_id: str, aspect: str, person: Optional[Person] = None,
     text, kept = _fit_text(parts, language, limit)
     sources = _rank_sources([list(p.cites) for p in kept], calendar)
     return AspectAnswer(text=text, sources=tuple(sources), gap=False)
+
+
+def offer_reply(offer_id: str, aspect: str, person: Optional[Person] = None, today: Optional[date] = None,
+                language: str = "fr") -> str:
+    """answer_offer's sentences and one source line (none for an honest gap, which names its place),
+    in at most MAX_FIRST_REPLY characters: a long source address leaves fewer sentences."""
+    from bot.formatting import MAX_FIRST_REPLY, source_line
+
+    def cited(answer: AspectAnswer) -> str:
+        if not answer.sources or answer.gap:
+            return answer.text
+        source = answer.sources[0]
+        return f"{answer.text}\n{source_line(source.display_url, source.checked, language)}"
+
+    answer = answer_offer(offer_id, aspect, person, today, language)
+    text = cited(answer)
+    if len(text) > MAX_FIRST_REPLY:
+        room = MAX_FIRST_REPLY - (len(text) - len(answer.text))
+        text = cited(answer_offer(offer_id, aspect, person, today, language, limit=room))
+    return text

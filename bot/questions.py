@@ -74,3 +74,23 @@ def aspect_ranking(parse_data: Dict[str, Any], family: str) -> list:
     allowed = set(FAMILIES[family])
     reading = parse_data.get("aspect") or {}
     return [(r["name"], float(r["confidence"])) for r in reading.get("ranking") or [] if r.get("name") in allowed]
+
+
+# A contact aspect this likely answers a question that names none ("comment joindre ma caisse ?").
+MIN_CONTACT_ASPECT = 0.25
+
+
+def contact_aspect(parse_data: Dict[str, Any], reading: AspectReading, need: Optional[str], typed: bool) -> str:
+    """The contact aspect to answer. A typed question naming no need and no aspect gets its likeliest
+    contact aspect when plausible; in English never the French menu of needs (the 3646 then)."""
+    if reading.aspect != OVERVIEW or need is not None or not typed:
+        return reading.aspect
+    plausible = [a for a, p in aspect_ranking(parse_data, "contact") if p >= MIN_CONTACT_ASPECT]
+    if plausible:
+        return plausible[0]
+    return "phone" if language_of(parse_data) == "en" else OVERVIEW
+
+
+def prevention_aspect(reading: AspectReading) -> str:
+    """The prevention aspect to answer: below PREVENTION_SURE, the offer's short overview."""
+    return reading.aspect if reading.confidence >= PREVENTION_SURE else OVERVIEW

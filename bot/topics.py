@@ -87,3 +87,18 @@ def right_buttons(right_id: str, aspect: str, language: str = "fr") -> List[dict
         label = get_right(right_id).short_label
         buttons.append({"title": titles["all"].format(label=label), "payload": aspect_payload(right_id, "overview")})
     return buttons
+
+
+# Asked after a contact answer for a need when the place is not known (its CPAM's own contacts).
+ASK_PLACE = "Pour votre CPAM, dites-moi votre ville ou votre code postal."
+
+
+def more_details_button(need: str) -> dict:
+    """The whole answer for a need, after its short first reply."""
+    return {"title": "Plus de détails", "payload": '/ask_contact{"contact_need":"%s","aspect":"overview"}' % need}
+
+
+def offer_overview_button(offer_id: str) -> dict:
+    """Everything on one prevention offer, after the answer to one aspect."""
+    return {"title": "Tout savoir sur ce sujet",
+            "payload": '/ask_prevention{"prevention_offer":"%s","aspect":"overview"}' % offer_id}

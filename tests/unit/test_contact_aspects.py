@@ -305,3 +305,11 @@ def test_aspect_only_lines_stay_out_of_the_need_answers():
         for town in TOWNS:
             answer = contacts.contacts_for(need, _place(town))
             assert not {l.item_id for l in answer.lines()} & only
+
+
+def test_a_local_contact_gets_what_the_answer_leaves_of_the_first_reply_and_never_too_little():
+    from bot.contacts import MIN_LOCAL_CHARS, room_after
+    from bot.formatting import MAX_FIRST_REPLY
+
+    assert room_after(200) == MAX_FIRST_REPLY - 201
+    assert room_after(500) == MIN_LOCAL_CHARS

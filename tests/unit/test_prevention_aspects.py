@@ -378,3 +378,24 @@ def test_the_schema_refuses_lines_without_id_aspect_or_english(tmp_path, mutate,
     with pytest.raises(KnowledgeError) as err:
         load_prevention(_calendar(tmp_path, mutate))
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("offer", ["flu_vaccine", "rsv_protection", "covid_vaccine", "breast_screening"])
+@pytest.mark.parametrize("aspect", ["overview", "coverage", "special", "how"])
+def test_the_reply_with_its_source_line_fits_the_first_reply(offer, aspect):
+    from bot.formatting import MAX_FIRST_REPLY
+    from bot.prevention import offer_reply
+
+    text = offer_reply(offer, aspect, Person(age_years=70), DEC_7)
+    assert len(text) <= MAX_FIRST_REPLY
+
+
+@pytest.mark.parametrize("text, named", [
+    ("ma mère a 70 ans, quels vaccins pour elle ?", False),  # a generic word: her plan
+    ("ma mère a 70 ans, le vaccin contre la grippe ?", True),
+    ("ma fille de 18 ans veut le vaccin meningo B", True),
+])
+def test_a_question_names_an_offer_only_by_its_own_words(text, named):
+    from bot.prevention import names_an_offer
+
+    assert names_an_offer(text) is named

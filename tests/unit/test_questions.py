@@ -52,3 +52,27 @@ def test_english_only_when_the_nlu_is_confident(language, expected):
 def test_a_message_without_nlu_output_is_french_with_the_default_aspect():
     assert language_of({}) == "fr"
     assert aspect_of({}, "contact").aspect == "overview"
+
+
+@pytest.mark.parametrize("message, need, typed, expected", [
+    # "Qui contacter ?": no aspect, no need — the menu of needs (overview)
+    (parsed(("overview", 0.65), ("phone", 0.1)), None, True, "overview"),
+    # "comment joindre ma caisse ?": the likeliest contact aspect when plausible
+    (parsed(("overview", 0.4), ("phone", 0.3)), None, True, "phone"),
+    # in English never the French menu
+    (parsed(("overview", 0.7), ("phone", 0.1), language=("en", 0.95)), None, True, "phone"),
+    # a need said, or a button: the reading stands
+    (parsed(("overview", 0.4), ("phone", 0.3)), "carte_vitale", True, "overview"),
+    (parsed(("overview", 0.4), ("phone", 0.3)), None, False, "overview"),
+])
+def test_a_contact_question_naming_no_aspect(message, need, typed, expected):
+    from bot.questions import contact_aspect
+
+    assert contact_aspect(message, aspect_of(message, "contact"), need, typed) == expected
+
+
+def test_an_unsure_prevention_aspect_gets_the_offers_overview():
+    from bot.questions import prevention_aspect
+
+    assert prevention_aspect(aspect_of(parsed(("how", 0.8)), "prevention")) == "how"
+    assert prevention_aspect(aspect_of(parsed(("how", 0.4), ("age", 0.3)), "prevention")) == "overview"
