@@ -213,24 +213,26 @@ def _c2s_cost_sentence(card, params: Any, on: date, english: bool) -> Point:
     if age is not None and age not in ages:
         ages = [age] + ages
     since = fr_date(table.period.valid_from)
+    # read on a secondary page: said "à vérifier" beside the period
+    check = ("; to be checked" if english else " ; à vérifier") if table.needs_check else ""
     if ages:
         parts = [(a, table.period.bracket_for(int(a)).amount) for a in ages[:6]]
         if english:
             each = ", ".join(f"{eur(amount)} a month at {a}" for a, amount in parts)
-            text = f"Free C2S costs nothing. C2S with a contribution costs {each} (amounts in force since {since})."
+            text = f"Free C2S costs nothing. C2S with a contribution costs {each} (amounts in force since {since}{check})."
         else:
             each = ", ".join(f"{eur(amount)} par mois à {a} ans" for a, amount in parts)
             total = f" ; {eur(sum(p for _, p in parts))} par mois pour le foyer" if len(parts) > 1 else ""
             text = (f"La C2S gratuite ne coûte rien. Avec participation : {each}{total} "
-                    f"(montants en vigueur depuis le {since}).")
+                    f"(montants en vigueur depuis le {since}{check}).")
     else:
         amounts = [b.amount for b in table.period.brackets]
         if english:
             text = (f"Free C2S costs nothing. With a contribution it costs from {eur(min(amounts))} to "
-                    f"{eur(max(amounts))} a month per person depending on age (amounts in force since {since}).")
+                    f"{eur(max(amounts))} a month per person depending on age (amounts in force since {since}{check}).")
         else:
             text = (f"La C2S gratuite ne coûte rien. Avec participation : de {eur(min(amounts))} à "
-                    f"{eur(max(amounts))} par mois et par personne selon l'âge (montants en vigueur depuis le {since}).")
+                    f"{eur(max(amounts))} par mois et par personne selon l'âge (montants en vigueur depuis le {since}{check}).")
     return text, table.source
 
 
